@@ -1,0 +1,32 @@
+import type { CodegenConfig } from '@graphql-codegen/cli';
+
+/**
+ * Resolver types from the SDL in schema/. Parents are the Prisma models the resolvers return,
+ * so a resolver that forgets a field, or returns the wrong shape, fails `npm run check`.
+ * The output is generated on install and before checks, never committed, so it cannot go stale.
+ */
+const config: CodegenConfig = {
+  schema: 'schema/*.graphql',
+  emitLegacyCommonJSImports: false,
+  generates: {
+    'src/generated/graphql.ts': {
+      plugins: [{ add: { content: '// biome-ignore-all lint: generated file' } }, 'typescript', 'typescript-resolvers'],
+      config: {
+        federation: true,
+        useTypeImports: true,
+        useIndexSignature: false,
+        contextType: '../context.js#GraphQLContext',
+        mappers: {
+          Restaurant: './prisma/client.js#Restaurant as RestaurantModel',
+          MenuCategory: './prisma/client.js#MenuCategory as MenuCategoryModel',
+          MenuItem: './prisma/client.js#MenuItem as MenuItemModel',
+        },
+        scalars: { ID: 'string' },
+        enumsAsTypes: true,
+        avoidOptionals: { field: true, inputValue: false, object: false, defaultValue: false },
+      },
+    },
+  },
+};
+
+export default config;

@@ -1,0 +1,35 @@
+import type { Config } from '../config.js';
+import { type CacheStore, createCacheStore } from './cache-store.js';
+import { createDatabase, type Database } from './db.js';
+import type { Logger } from './logger.js';
+import { createRedisClient, type Redis } from './redis.js';
+
+/** The process's long-lived connections, built once in main.ts (or a test) and passed down. */
+export interface Infra {
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly db: Database;
+  readonly redis: Redis | null;
+  readonly cache: CacheStore;
+  close(): Promise<void>;
+}
+
+export async function createInfra(config: Config, logger: Logger): Promise<Infra> {
+  const db = await createDatabase(config.database);
+  const redis = createRedisClient(config.redis);
+  redis?.on('error', (error) => logger.warn({ component: 'redis', err: error }, 'redis connection error'));
+  // A Redis that is down at start-up must not crash-loop the server: readiness reports it instead.
+  redis?.connect().catch((error: unknown) => logger.error({ component: 'redis', err: error }, 'redis unreachable at start-up'));
+  const cache = createCacheStore(config.redis);
+  cache.keyv.on('error', (error) => logger.warn({ component: 'cache', err: error }, 'cache store error'));
+  return {
+    config,
+    logger,
+    db,
+    redis,
+    cache,
+    async close() {
+      await Promise.allSettled([db.close(), cache.close(), redis?.quit()]);
+    },
+  };
+}

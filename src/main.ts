@@ -1,0 +1,51 @@
+import { ConfigError, loadConfig } from './config.js';
+import { seedDemoDataIfEmpty } from './demo/demo-seed.js';
+import { createInfra } from './infra/infra.js';
+import { createLogger } from './infra/logger.js';
+import { applyPendingMigrations } from './infra/migrations/migrator.js';
+import { createServer } from './server.js';
+
+async function main(): Promise<void> {
+  const config = loadConfig(process.env);
+  const logger = createLogger(config);
+  const infra = await createInfra(config, logger);
+  logger.info({ database: infra.db.kind, cache: infra.cache.kind }, 'infrastructure ready');
+
+  if (config.migrateOnStart) {
+    const applied = await applyPendingMigrations(infra.db.adapterFactory);
+    logger.info({ applied }, applied.length ? 'migrations applied' : 'database schema up to date');
+  }
+  if (config.seedOnEmpty && (await seedDemoDataIfEmpty(infra.db.prisma))) {
+    logger.info('empty database: demo data seeded (see README, "Demo accounts")');
+  }
+
+  const app = await createServer(infra);
+  await app.listen({ host: config.http.host, port: config.http.port });
+
+  let stopping = false;
+  const stop = async (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'stopping: draining in-flight requests');
+    const forceExit = setTimeout(() => {
+      logger.error({ timeoutMs: config.http.shutdownTimeoutMs }, 'shutdown timed out; exiting');
+      process.exit(1);
+    }, config.http.shutdownTimeoutMs);
+    forceExit.unref();
+    await app.close();
+    await infra.close();
+    logger.info('stopped');
+    process.exit(0);
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError) {
+    process.stderr.write(`${error.message}\n`);
+  } else {
+    process.stderr.write(`servio-api failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  }
+  process.exit(1);
+});

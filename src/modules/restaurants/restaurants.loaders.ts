@@ -1,0 +1,14 @@
+import DataLoader from 'dataloader';
+import { oneByKey } from '../../infra/batch.js';
+import type { Prisma } from '../../infra/db.js';
+
+export function createRestaurantLoaders(prisma: Prisma) {
+  return {
+    restaurantById: new DataLoader(async (ids: readonly string[]) =>
+      oneByKey(ids, await prisma.restaurant.findMany({ where: { id: { in: [...ids] } } }), (row) => row.id),
+    ),
+    restaurantBySlug: new DataLoader(async (slugs: readonly string[]) =>
+      oneByKey(slugs, await prisma.restaurant.findMany({ where: { slug: { in: [...slugs] } } }), (row) => row.slug),
+    ),
+  };
+}

@@ -1,0 +1,31 @@
+import { unwrapResolverError } from '@apollo/server/errors';
+import type { GraphQLFormattedError } from 'graphql';
+import { AppError, ErrorCode } from '../errors.js';
+
+/**
+ * What a client may see of an error. AppErrors and Apollo's own request errors (parse,
+ * validation, bad variables) pass through; anything else is a bug, and the client only
+ * learns INTERNAL_SERVER_ERROR plus the request id (added by the error-reporting plugin).
+ */
+export function createFormatError(options: { includeStacktrace: boolean }) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const original = unwrapResolverError(error);
+    if (original instanceof AppError) return withoutStacktrace(formatted, options);
+    if (formatted.extensions?.code !== ErrorCode.INTERNAL_SERVER_ERROR) return withoutStacktrace(formatted, options);
+    return {
+      message: 'Internal server error.',
+      ...(formatted.locations ? { locations: formatted.locations } : {}),
+      ...(formatted.path ? { path: formatted.path } : {}),
+      extensions: {
+        code: ErrorCode.INTERNAL_SERVER_ERROR,
+        ...(options.includeStacktrace ? { stacktrace: formatted.extensions?.stacktrace } : {}),
+      },
+    };
+  };
+}
+
+function withoutStacktrace(formatted: GraphQLFormattedError, options: { includeStacktrace: boolean }): GraphQLFormattedError {
+  if (options.includeStacktrace || !formatted.extensions?.stacktrace) return formatted;
+  const { stacktrace: _dropped, ...extensions } = formatted.extensions;
+  return { ...formatted, extensions };
+}
