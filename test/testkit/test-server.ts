@@ -75,3 +75,11 @@ export async function countStatements(server: TestServer, work: () => Promise<un
   }
   return statements;
 }
+
+/** Tests read arbitrary JSON bodies and assert on their shape. */
+// biome-ignore lint/suspicious/noExplicitAny: assertions, not types, check these bodies.
+export type Json = any;
+
+export async function readJson(response: Response): Promise<Json> {
+  return response.json();
+}

@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config.js';
+
+describe('loadConfig', () => {
+  it('runs on the embedded defaults with an empty environment', () => {
+    const config = loadConfig({});
+
+    expect(config.env).toBe('development');
+    expect(config.http.port).toBe(4000);
+    expect(config.database).toEqual({ kind: 'embedded', dataDir: './.data/pglite' });
+    expect(config.redis).toEqual({ kind: 'memory' });
+    expect(config.migrateOnStart).toBe(true);
+    expect(Object.isFrozen(config.database)).toBe(true);
+  });
+
+  it('tunes the PostgreSQL pool as the seed says, each value overridable', () => {
+    const config = loadConfig({ DATABASE_URL: 'postgresql://u@db:5432/servio', DB_POOL_MAX: '50' });
+
+    expect(config.database).toEqual({
+      kind: 'postgres',
+      url: 'postgresql://u@db:5432/servio',
+      pool: { max: 50, min: 5, connectionTimeoutMs: 2_000, idleTimeoutMs: 30_000, maxUses: 7_500 },
+    });
+  });
+
+  it('requires DATABASE_URL, REDIS_URL and JWT_SECRET in production, one line per problem', () => {
+    const error = captureConfigError({ NODE_ENV: 'production' });
+
+    expect(error.problems).toEqual([
+      'DATABASE_URL: is required when NODE_ENV=production',
+      'REDIS_URL: is required when NODE_ENV=production',
+      'JWT_SECRET: is required when NODE_ENV=production',
+    ]);
+  });
+
+  it('reports every bad value at once', () => {
+    const error = captureConfigError({ PORT: 'eighty', DATABASE_URL: 'mysql://x', LOG_LEVEL: 'loud', JWT_SECRET: 'short' });
+
+    expect(error.problems.map((problem) => problem.split(':')[0])).toEqual(['PORT', 'LOG_LEVEL', 'DATABASE_URL', 'JWT_SECRET']);
+    expect(error.message.split('\n')).toHaveLength(5);
+  });
+});
+
+function captureConfigError(env: Record<string, string>): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error('loadConfig accepted an invalid environment');
+}

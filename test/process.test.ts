@@ -1,0 +1,133 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { request } from 'node:http';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readJson } from './testkit/test-server.js';
+
+/** The real entry point (`npm start`) in a child process, on the embedded default. */
+function startMain(env: Record<string, string>) {
+  const { DATABASE_URL: _db, REDIS_URL: _redis, ...inherited } = process.env;
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    env: { ...inherited, NODE_ENV: 'development', LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk) => {
+    output += chunk;
+  });
+  child.stderr?.on('data', (chunk) => {
+    output += chunk;
+  });
+  return { child, output: () => output };
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer().listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const address = server.address();
+  server.close();
+  return typeof address === 'object' && address ? address.port : 0;
+}
+
+async function waitUntilReady(base: string, child: ChildProcess, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
+    const ready = await fetch(`${base}/health/ready`).then(
+      (response) => response.ok,
+      () => false,
+    );
+    if (ready) return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error('server not ready in time');
+}
+
+async function exitCode(child: ChildProcess): Promise<number | null> {
+  if (child.exitCode !== null) return child.exitCode;
+  const [code] = await once(child, 'exit');
+  return code as number | null;
+}
+
+async function demoRestaurantId(base: string): Promise<string | undefined> {
+  const response = await fetch(`${base}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query: '{ restaurant(slug: "demo-bistro") { id menu { items { id } } } }' }),
+  });
+  const body = await readJson(response);
+  expect(body.data.restaurant.menu.flatMap((category: { items: unknown[] }) => category.items).length).toBeGreaterThanOrEqual(35);
+  return body.data.restaurant.id;
+}
+
+describe('npm start (src/main.ts)', () => {
+  let dataDir: string;
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'servio-main-'));
+  });
+  afterAll(() => rm(dataDir, { recursive: true, force: true }));
+
+  it('refuses to start in production without its required settings, one line per problem', async () => {
+    const { child, output } = startMain({ NODE_ENV: 'production' });
+
+    expect(await exitCode(child)).toBe(1);
+    expect(output()).toContain('DATABASE_URL: is required when NODE_ENV=production');
+    expect(output()).toContain('REDIS_URL: is required when NODE_ENV=production');
+    expect(output()).toContain('JWT_SECRET: is required when NODE_ENV=production');
+    expect(output()).not.toMatch(/\n\s+at /);
+  });
+
+  it('migrates and seeds an empty embedded database, finishes in-flight requests on SIGTERM, and keeps the data across restarts', async () => {
+    const port = await freePort();
+    const base = `http://127.0.0.1:${port}`;
+    const env = { PORT: String(port), HOST: '127.0.0.1', EMBEDDED_DATA_DIR: dataDir };
+
+    const first = startMain(env);
+    await waitUntilReady(base, first.child);
+    expect(first.output()).toContain('migrations applied');
+    expect(first.output()).toContain('demo data seeded');
+    const restaurantId = await demoRestaurantId(base);
+
+    // A request whose body is still arriving when SIGTERM lands must still be answered.
+    const body = JSON.stringify({ query: '{ apiVersion }' });
+    const inFlight = new Promise<{ status: number; text: string }>((resolve, reject) => {
+      const req = request(
+        `${base}/graphql`,
+        { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': body.length } },
+        (res) => {
+          let text = '';
+          res.on('data', (chunk) => {
+            text += chunk;
+          });
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+        },
+      );
+      req.on('error', reject);
+      req.write(body.slice(0, 5));
+      setTimeout(() => {
+        first.child.kill('SIGTERM');
+        setTimeout(() => req.end(body.slice(5)), 300);
+      }, 300);
+    });
+    const answered = await inFlight;
+    expect(answered.status).toBe(200);
+    expect(JSON.parse(answered.text).data.apiVersion).toMatch(/^\d+\.\d+\.\d+/);
+    expect(await exitCode(first.child)).toBe(0);
+    expect(first.output()).toContain('"msg":"stopped"');
+
+    const second = startMain(env);
+    try {
+      await waitUntilReady(base, second.child);
+      expect(second.output()).toContain('database schema up to date');
+      expect(second.output()).not.toContain('demo data seeded');
+      expect(await demoRestaurantId(base)).toBe(restaurantId);
+    } finally {
+      second.child.kill('SIGINT');
+      expect(await exitCode(second.child)).toBe(0);
+    }
+  }, 120_000);
+});
