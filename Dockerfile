@@ -1,0 +1,24 @@
+# Servio API image: compiled JS on Node 24. Migrations run as a separate release step
+# (see docker-compose.yml), never implicitly in production.
+FROM node:24-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json codegen.ts prisma.config.ts ./
+COPY prisma ./prisma
+COPY schema ./schema
+RUN npm ci --no-audit --no-fund
+COPY . .
+RUN npm run build && npm prune --omit=dev
+
+FROM node:24-bookworm-slim
+ENV NODE_ENV=production
+WORKDIR /app
+COPY --from=build /app/package.json ./
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+COPY --from=build /app/prisma ./prisma
+COPY --from=build /app/schema ./schema
+COPY --from=build /app/scripts ./scripts
+COPY --from=build /app/src ./src
+USER node
+EXPOSE 4000
+CMD ["node", "dist/main.js"]
