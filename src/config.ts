@@ -3,6 +3,20 @@ import { z } from 'zod';
 /** The only reader of process.env: everything else receives a frozen, typed Config. */
 const booleanString = z.enum(['true', 'false']).transform((value) => value === 'true');
 const positiveInt = z.coerce.number().int().positive();
+/** "limit/seconds", e.g. "60/60" = 60 requests per minute. */
+const rateLimitTier = z
+  .string()
+  .regex(/^\d+\/\d+$/, 'must be "<limit>/<seconds>", e.g. "60/60"')
+  .transform((value) => {
+    const [limit, seconds] = value.split('/').map(Number);
+    return { limit: limit as number, durationSeconds: seconds as number };
+  });
+const commaList = z.string().transform((value) =>
+  value
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean),
+);
 
 const envSchema = z
   .object({
@@ -23,6 +37,27 @@ const envSchema = z
     MIGRATE_ON_START: booleanString.optional(),
     SEED_ON_EMPTY: booleanString.optional(),
     SHUTDOWN_TIMEOUT_MS: positiveInt.default(10_000),
+    TRUST_PROXY: z.string().default('false'),
+    CORS_ORIGINS: commaList.default([]),
+    HTTP_BODY_LIMIT_BYTES: positiveInt.default(1_048_576),
+    HTTP_REQUEST_TIMEOUT_MS: positiveInt.default(30_000),
+    ACCESS_TOKEN_TTL_SECONDS: positiveInt.default(900),
+    REFRESH_TOKEN_TTL_DAYS: positiveInt.default(30),
+    RATE_LIMIT_AUTH: rateLimitTier.default({ limit: 5, durationSeconds: 900 }),
+    RATE_LIMIT_API: rateLimitTier.default({ limit: 60, durationSeconds: 60 }),
+    RATE_LIMIT_HEAVY: rateLimitTier.default({ limit: 20, durationSeconds: 60 }),
+    RATE_LIMIT_UPLOAD: rateLimitTier.default({ limit: 10, durationSeconds: 60 }),
+    RATE_LIMIT_WEBHOOK: rateLimitTier.default({ limit: 100, durationSeconds: 60 }),
+    RATE_LIMIT_ANONYMOUS_HTTP: rateLimitTier.default({ limit: 100, durationSeconds: 900 }),
+    QUERY_MAX_DEPTH: positiveInt.default(10),
+    QUERY_MAX_COST: positiveInt.default(1_000),
+    QUERY_MAX_LIST_SIZE: positiveInt.default(100),
+    QUERY_MAX_ALIASES: positiveInt.default(30),
+    QUERY_MAX_ROOT_FIELDS: positiveInt.default(10),
+    QUERY_MAX_DIRECTIVES: positiveInt.default(50),
+    QUERY_MAX_TOKENS: positiveInt.default(5_000),
+    QUERY_MAX_DOCUMENT_BYTES: positiveInt.default(32_768),
+    PERSISTED_QUERIES_ONLY: booleanString.default(false),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV !== 'production') return;
@@ -55,7 +90,6 @@ function toConfig(env: z.infer<typeof envSchema>) {
   return {
     env: env.NODE_ENV,
     isProduction: production,
-    http: { host: env.HOST, port: env.PORT, shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS },
     log: { level: env.LOG_LEVEL },
     database: env.DATABASE_URL
       ? {
@@ -73,10 +107,46 @@ function toConfig(env: z.infer<typeof envSchema>) {
     redis: env.REDIS_URL ? { kind: 'redis' as const, url: env.REDIS_URL, keyPrefix: env.REDIS_KEY_PREFIX } : { kind: 'memory' as const },
     // Development gets a per-process secret, so tokens simply stop working after a restart.
     jwtSecret: env.JWT_SECRET ?? null,
+    auth: { accessTokenTtlSeconds: env.ACCESS_TOKEN_TTL_SECONDS, refreshTokenTtlDays: env.REFRESH_TOKEN_TTL_DAYS },
+    http: {
+      host: env.HOST,
+      port: env.PORT,
+      shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+      trustProxy: parseTrustProxy(env.TRUST_PROXY),
+      corsOrigins: env.CORS_ORIGINS,
+      bodyLimitBytes: env.HTTP_BODY_LIMIT_BYTES,
+      requestTimeoutMs: env.HTTP_REQUEST_TIMEOUT_MS,
+    },
+    rateLimits: {
+      auth: env.RATE_LIMIT_AUTH,
+      api: env.RATE_LIMIT_API,
+      heavy: env.RATE_LIMIT_HEAVY,
+      upload: env.RATE_LIMIT_UPLOAD,
+      webhook: env.RATE_LIMIT_WEBHOOK,
+      anonymousHttp: env.RATE_LIMIT_ANONYMOUS_HTTP,
+    },
+    queryLimits: {
+      maxDepth: env.QUERY_MAX_DEPTH,
+      maxCost: env.QUERY_MAX_COST,
+      maxListSize: env.QUERY_MAX_LIST_SIZE,
+      maxAliases: env.QUERY_MAX_ALIASES,
+      maxRootFields: env.QUERY_MAX_ROOT_FIELDS,
+      maxDirectives: env.QUERY_MAX_DIRECTIVES,
+      maxTokens: env.QUERY_MAX_TOKENS,
+      maxDocumentBytes: env.QUERY_MAX_DOCUMENT_BYTES,
+    },
+    persistedQueriesOnly: env.PERSISTED_QUERIES_ONLY,
     // Production migrates as a release step (npm run db:migrate); elsewhere the server does it.
     migrateOnStart: env.MIGRATE_ON_START ?? !production,
     seedOnEmpty: env.SEED_ON_EMPTY ?? !production,
   };
+}
+
+/** TRUST_PROXY: "false", "true", a hop count, or addresses/CIDRs (Fastify's trustProxy). */
+function parseTrustProxy(value: string): boolean | number | string[] {
+  if (value === 'true' || value === 'false') return value === 'true';
+  if (/^\d+$/.test(value)) return Number(value);
+  return value.split(',').map((item) => item.trim());
 }
 
 function deepFreeze<T>(value: T): T {

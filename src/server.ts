@@ -9,6 +9,7 @@ import type { Infra } from './infra/infra.js';
 import { createLoaders } from './loaders.js';
 import { createErrorReportingPlugin } from './plugins/error-reporting.plugin.js';
 import { createFormatError } from './plugins/format-error.js';
+import { createQueryLimitRules, createQueryLimitsPlugin } from './plugins/query-limits/index.js';
 import { createSchema } from './schema.js';
 
 const requestIdPattern = /^[\w.:-]{1,128}$/;
@@ -39,7 +40,12 @@ export async function createServer(infra: Infra): Promise<FastifyInstance> {
     // main.ts owns the signals: it drains HTTP first, then closes the pools.
     stopOnTerminationSignals: false,
     formatError: createFormatError({ includeStacktrace: infra.config.env === 'development' }),
-    plugins: [createErrorReportingPlugin(), ...(infra.config.isProduction ? [ApolloServerPluginLandingPageDisabled()] : [])],
+    validationRules: createQueryLimitRules(infra.config.queryLimits),
+    plugins: [
+      createQueryLimitsPlugin(infra.config.queryLimits),
+      createErrorReportingPlugin(),
+      ...(infra.config.isProduction ? [ApolloServerPluginLandingPageDisabled()] : []),
+    ],
   });
   await apollo.start();
   // app.close() stops accepting and waits for in-flight requests; then Apollo stops. (Apollo's
