@@ -142,10 +142,9 @@ function toConfig(env: z.infer<typeof envSchema>) {
   };
 }
 
-/** TRUST_PROXY: "false", "true", a hop count, or addresses/CIDRs (Fastify's trustProxy). */
-function parseTrustProxy(value: string): boolean | number | string[] {
+/** TRUST_PROXY: "false", "true", or the proxies' addresses/CIDRs (Fastify's trustProxy). */
+function parseTrustProxy(value: string): boolean | string[] {
   if (value === 'true' || value === 'false') return value === 'true';
-  if (/^\d+$/.test(value)) return Number(value);
   return value.split(',').map((item) => item.trim());
 }
 

@@ -3,10 +3,17 @@ import { fileURLToPath } from 'node:url';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { mergeResolvers } from '@graphql-tools/merge';
 import { type DocumentNode, type GraphQLSchema, parse } from 'graphql';
-import { schemaDirectiveTransformers } from './directives/index.js';
+import { DateTimeResolver } from 'graphql-scalars';
+import type { Config } from './config.js';
+import { authDirectiveTransformer } from './directives/auth.directive.js';
+import { rateLimitDirectiveTransformer } from './directives/rate-limit.directive.js';
 import type { Resolvers } from './generated/graphql.js';
+import type { Redis } from './infra/redis.js';
+import { apiKeysResolvers } from './modules/api-keys/api-keys.resolvers.js';
+import { identityResolvers } from './modules/identity/identity.resolvers.js';
 import { menuResolvers } from './modules/menu/menu.resolvers.js';
 import { restaurantsResolvers } from './modules/restaurants/restaurants.resolvers.js';
+import { ownerLookups } from './ownership.js';
 import { apiVersion } from './version.js';
 
 const schemaDir = fileURLToPath(new URL('../schema/', import.meta.url));
@@ -20,13 +27,21 @@ export function loadTypeDefs(): DocumentNode {
 }
 
 const baseResolvers: Resolvers = {
+  DateTime: DateTimeResolver,
   Query: { apiVersion: () => apiVersion },
+  Mutation: { ping: () => true },
 };
 
 /** The federated subgraph schema: SDL + every module's resolvers, then the directive transforms. */
-export function createSchema(): GraphQLSchema {
-  const resolvers = mergeResolvers([baseResolvers, restaurantsResolvers, menuResolvers]);
+export function createSchema(deps: { rateLimits: Config['rateLimits']; redis: Redis | null }): GraphQLSchema {
+  const resolvers = mergeResolvers([baseResolvers, restaurantsResolvers, menuResolvers, identityResolvers, apiKeysResolvers]);
   // biome-ignore lint/suspicious/noExplicitAny: buildSubgraphSchema's resolver map type is looser than codegen's.
   const subgraph = buildSubgraphSchema({ typeDefs: loadTypeDefs(), resolvers: resolvers as any });
-  return schemaDirectiveTransformers.reduce((schema, transform) => transform(schema), subgraph);
+  // Order matters: the last transformer applied runs first. Rate limits wrap access checks, so
+  // a flood of denied calls still spends the caller's budget.
+  const transformers = [
+    authDirectiveTransformer(ownerLookups),
+    rateLimitDirectiveTransformer({ tiers: deps.rateLimits, redis: deps.redis }),
+  ];
+  return transformers.reduce((schema, transform) => transform(schema), subgraph);
 }

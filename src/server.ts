@@ -1,16 +1,23 @@
 import { randomUUID } from 'node:crypto';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { KeyvAdapter } from '@apollo/utils.keyvadapter';
 import fastifyApollo from '@as-integrations/fastify';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import { createAccess } from './auth/access.js';
+import { createAuthenticator } from './auth/authenticate.js';
 import type { GraphQLContext } from './context.js';
+import { AppError } from './errors.js';
 import { registerHealthRoutes } from './health/health.routes.js';
+import { registerHttpErrorHandlers } from './http/http-errors.js';
+import { registerHttpSecurity } from './http/security.js';
 import type { Infra } from './infra/infra.js';
 import { createLoaders } from './loaders.js';
 import { createErrorReportingPlugin } from './plugins/error-reporting.plugin.js';
 import { createFormatError } from './plugins/format-error.js';
 import { createQueryLimitRules, createQueryLimitsPlugin } from './plugins/query-limits/index.js';
 import { createSchema } from './schema.js';
+import { createAccessTokensFor, createServices } from './services.js';
 
 const requestIdPattern = /^[\w.:-]{1,128}$/;
 
@@ -19,6 +26,7 @@ const requestIdPattern = /^[\w.:-]{1,128}$/;
  * main.ts (or a test) decides where.
  */
 export async function createServer(infra: Infra): Promise<FastifyInstance> {
+  const { config } = infra;
   const app = Fastify({
     loggerInstance: infra.logger as FastifyBaseLogger,
     // Honour a caller's request id (from a gateway or load balancer), else make one.
@@ -27,24 +35,40 @@ export async function createServer(infra: Infra): Promise<FastifyInstance> {
       return typeof incoming === 'string' && requestIdPattern.test(incoming) ? incoming : randomUUID();
     },
     logController: new LogController({ requestIdLogLabel: 'requestId' }),
+    trustProxy: config.http.trustProxy,
+    bodyLimit: config.http.bodyLimitBytes,
+    requestTimeout: config.http.requestTimeoutMs,
+    return503OnClosing: true,
   });
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
+  registerHttpErrorHandlers(app);
+  await registerHttpSecurity(app, config, infra.redis);
+
+  const accessTokens = createAccessTokensFor(infra);
+  const services = createServices(infra, accessTokens);
+  const authenticate = createAuthenticator({ accessTokens, authenticateApiKey: (secret) => services.apiKeys.authenticate(secret) });
 
   const apollo = new ApolloServer<GraphQLContext>({
-    schema: createSchema(),
+    schema: createSchema({ rateLimits: config.rateLimits, redis: infra.redis }),
     logger: infra.logger.child({ component: 'apollo' }),
-    introspection: !infra.config.isProduction,
+    introspection: !config.isProduction,
     includeStacktraceInErrorResponses: false,
     // main.ts owns the signals: it drains HTTP first, then closes the pools.
     stopOnTerminationSignals: false,
-    formatError: createFormatError({ includeStacktrace: infra.config.env === 'development' }),
-    validationRules: createQueryLimitRules(infra.config.queryLimits),
+    csrfPrevention: true,
+    // Automatic persisted queries live in the shared cache (Redis when configured).
+    persistedQueries: {
+      cache: new KeyvAdapter<string>(infra.cache.keyv as unknown as ConstructorParameters<typeof KeyvAdapter<string>>[0]),
+      ttl: 86_400,
+    },
+    formatError: createFormatError({ includeStacktrace: config.env === 'development', maskSuggestions: config.isProduction }),
+    validationRules: createQueryLimitRules(config.queryLimits),
     plugins: [
-      createQueryLimitsPlugin(infra.config.queryLimits),
+      createQueryLimitsPlugin(config.queryLimits),
       createErrorReportingPlugin(),
-      ...(infra.config.isProduction ? [ApolloServerPluginLandingPageDisabled()] : []),
+      ...(config.isProduction ? [ApolloServerPluginLandingPageDisabled()] : []),
     ],
   });
   await apollo.start();
@@ -52,13 +76,33 @@ export async function createServer(infra: Infra): Promise<FastifyInstance> {
   // Fastify drain plugin would call app.close() from inside it, which never resolves.)
   app.addHook('onClose', () => apollo.stop());
 
-  await app.register(fastifyApollo(apollo), {
-    path: '/graphql',
-    context: async (request) => ({
-      requestId: request.id,
-      log: request.log,
-      loaders: createLoaders(infra.db.prisma),
-    }),
+  await app.register(async (graphql) => {
+    graphql.addHook('onRequest', async (request, reply) => {
+      try {
+        request.viewer = await authenticate(request.headers);
+      } catch (error) {
+        if (!(error instanceof AppError)) throw error;
+        reply.header('www-authenticate', 'Bearer error="invalid_token"');
+        throw Object.assign(new Error(error.message), { statusCode: 401, extensions: error.extensions });
+      }
+    });
+    await graphql.register(fastifyApollo(apollo), {
+      path: '/graphql',
+      context: async (request): Promise<GraphQLContext> => {
+        const viewer = request.viewer ?? { kind: 'anonymous' };
+        const loaders = createLoaders(infra.db.prisma);
+        return {
+          requestId: request.id,
+          log: request.log,
+          ip: request.ip,
+          viewer,
+          access: createAccess(viewer, (userId) => loaders.userAccessById.load(userId)),
+          scope: { viewer, requestId: request.id, ip: request.ip },
+          loaders,
+          services,
+        };
+      },
+    });
   });
   registerHealthRoutes(app, infra);
   return app;

@@ -1,6 +1,6 @@
-import { hash } from '@node-rs/argon2';
 import type { MenuItem, OrderStatus, TaskPriority, TaskStatus, User } from '../generated/prisma/client.js';
-import type { Prisma } from '../infra/db.js';
+import { hashPassword } from '../auth/passwords.js';
+import type { Db } from '../infra/db.js';
 import { computeOrderTotals } from '../modules/orders/order-totals.js';
 import { type DemoRestaurant, demoPassword, demoRestaurants, demoRoles } from './demo-restaurants.js';
 
@@ -24,27 +24,23 @@ function createRandom(seed: number) {
   };
 }
 
-/** @node-rs/argon2 hashes with argon2id by default. */
-export function hashDemoPassword(): Promise<string> {
-  return hash(demoPassword);
-}
 
 /** Seeds the demo restaurants, users and history unless the database already has a restaurant. */
-export async function seedDemoDataIfEmpty(prisma: Prisma, now = new Date()): Promise<boolean> {
+export async function seedDemoDataIfEmpty(prisma: Db, now = new Date()): Promise<boolean> {
   if ((await prisma.restaurant.count()) > 0) return false;
   await seedDemoData(prisma, now);
   return true;
 }
 
-export async function seedDemoData(prisma: Prisma, now = new Date()): Promise<void> {
-  const passwordHashes = await Promise.all(Array.from({ length: demoRestaurants.length * demoRoles.length + 1 }, hashDemoPassword));
+export async function seedDemoData(prisma: Db, now = new Date()): Promise<void> {
+  const passwordHashes = await Promise.all(Array.from({ length: demoRestaurants.length * demoRoles.length + 1 }, () => hashPassword(demoPassword)));
   await prisma.$transaction(
     async (tx) => {
       await tx.user.create({
         data: { email: 'admin@servio.test', name: 'Servio Admin', isAdmin: true, passwordHash: passwordHashes.pop() as string },
       });
       for (const [index, restaurant] of demoRestaurants.entries()) {
-        await seedRestaurant(tx as Prisma, restaurant, passwordHashes, now, createRandom(index + 1));
+        await seedRestaurant(tx as Db, restaurant, passwordHashes, now, createRandom(index + 1));
       }
     },
     { timeout: 120_000, maxWait: 10_000 },
@@ -52,7 +48,7 @@ export async function seedDemoData(prisma: Prisma, now = new Date()): Promise<vo
 }
 
 async function seedRestaurant(
-  tx: Prisma,
+  tx: Db,
   demo: DemoRestaurant,
   passwordHashes: string[],
   now: Date,

@@ -5,9 +5,11 @@ import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapt
 import pg from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import type { Config } from '../config.js';
-import { PrismaClient } from '../generated/prisma/client.js';
+import { type Prisma, PrismaClient } from '../generated/prisma/client.js';
 
-export type Prisma = PrismaClient;
+export type Db = PrismaClient;
+/** The client inside `db.$transaction(async (tx) => …)`. */
+export type Tx = Prisma.TransactionClient;
 
 export interface QueryEvent {
   query: string;
@@ -24,7 +26,7 @@ export interface PoolStats {
 /** PostgreSQL or embedded PGlite behind one interface: nothing else knows which it is. */
 export interface Database {
   readonly kind: 'postgres' | 'embedded';
-  readonly prisma: Prisma;
+  readonly prisma: Db;
   /** The driver adapter, for the schema engine (migrations) to use the same database. */
   readonly adapterFactory: SqlMigrationAwareDriverAdapterFactory;
   /** Every SQL statement Prisma sends; used for slow-query logging and N+1 tests. */
@@ -75,7 +77,7 @@ function wrap(
   });
   return {
     kind,
-    prisma: prisma as Prisma,
+    prisma: prisma as Db,
     adapterFactory,
     onQuery(listener) {
       listeners.add(listener);

@@ -7,8 +7,12 @@ import { AppError, ErrorCode } from '../errors.js';
  * validation, bad variables) pass through; anything else is a bug, and the client only
  * learns INTERNAL_SERVER_ERROR plus the request id (added by the error-reporting plugin).
  */
-export function createFormatError(options: { includeStacktrace: boolean }) {
+export function createFormatError(options: { includeStacktrace: boolean; maskSuggestions?: boolean }) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    // "Did you mean …?" hints map the schema for whoever probes it; production keeps them to itself.
+    if (options.maskSuggestions && formatted.extensions?.code === 'GRAPHQL_VALIDATION_FAILED') {
+      formatted = { ...formatted, message: formatted.message.replace(/ Did you mean .+\?$/, '') };
+    }
     const original = unwrapResolverError(error);
     if (original instanceof AppError) return withoutStacktrace(formatted, options);
     if (formatted.extensions?.code !== ErrorCode.INTERNAL_SERVER_ERROR) return withoutStacktrace(formatted, options);

@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import type { Prisma } from '../../src/infra/db.js';
+import { hashPassword } from '../../src/auth/passwords.js';
+import type { Db } from '../../src/infra/db.js';
+import { testPassword } from './test-server.js';
 
 /** A unique suffix, so concurrent suites sharing one database never collide on slugs or emails. */
 export function uniqueSuffix(): string {
@@ -16,7 +18,7 @@ interface CategorySpec {
  * Seeds one restaurant of its own for a test:
  * `await aRestaurant(prisma).withCategory('Mains', 40).build()`.
  */
-export function aRestaurant(prisma: Prisma) {
+export function aRestaurant(prisma: Db) {
   const suffix = uniqueSuffix();
   const fields = { slug: `test-${suffix}`, name: `Test Restaurant ${suffix}`, currency: 'EUR', timezone: 'Europe/Paris', taxRateBps: 1000 };
   const categories: CategorySpec[] = [];
@@ -50,6 +52,33 @@ export function aRestaurant(prisma: Prisma) {
         built.push({ category, items: items.sort((a, b) => a.sortOrder - b.sortOrder) });
       }
       return { restaurant, categories: built };
+    },
+  };
+  return builder;
+}
+
+let testPasswordHash: Promise<string> | undefined;
+
+/**
+ * A user of its own for a test, signing in with `testPassword`:
+ * `await aUser(prisma).memberOf(restaurant.id, 'MANAGER').build()`.
+ */
+export function aUser(prisma: Db) {
+  const suffix = uniqueSuffix();
+  const fields = { email: `user-${suffix}@servio.test`, name: `Test User ${suffix}`, isAdmin: false };
+  const memberships: Array<{ restaurantId: string; role: 'OWNER' | 'MANAGER' | 'STAFF' }> = [];
+  const builder = {
+    admin() {
+      fields.isAdmin = true;
+      return builder;
+    },
+    memberOf(restaurantId: string, role: 'OWNER' | 'MANAGER' | 'STAFF') {
+      memberships.push({ restaurantId, role });
+      return builder;
+    },
+    async build() {
+      testPasswordHash ??= hashPassword(testPassword);
+      return prisma.user.create({ data: { ...fields, passwordHash: await testPasswordHash, memberships: { create: memberships } } });
     },
   };
   return builder;

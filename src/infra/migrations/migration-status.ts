@@ -1,8 +1,8 @@
-import type { Prisma } from '../db.js';
+import type { Db } from '../db.js';
 import { migrationNames } from './migrations-folder.js';
 
 /** Names of migrations in prisma/migrations that the database has not (successfully) applied. */
-export async function pendingMigrations(prisma: Prisma): Promise<string[]> {
+export async function pendingMigrations(prisma: Db): Promise<string[]> {
   const expected = await migrationNames();
   const applied = await prisma.$queryRaw<Array<{ migration_name: string }>>`
     SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`.catch((error: unknown) => {

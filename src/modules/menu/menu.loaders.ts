@@ -1,10 +1,10 @@
 import DataLoader from 'dataloader';
 import { manyByKey, oneByKey } from '../../infra/batch.js';
-import type { Prisma } from '../../infra/db.js';
+import type { Db } from '../../infra/db.js';
 
 const menuOrder = [{ sortOrder: 'asc' as const }, { name: 'asc' as const }];
 
-export function createMenuLoaders(prisma: Prisma) {
+export function createMenuLoaders(prisma: Db) {
   return {
     menuCategoryById: new DataLoader(async (ids: readonly string[]) =>
       oneByKey(ids, await prisma.menuCategory.findMany({ where: { id: { in: [...ids] } } }), (row) => row.id),

@@ -1,6 +1,9 @@
 import type { Resolvers } from '../../generated/graphql.js';
 
 export const menuResolvers: Resolvers = {
+  Query: {
+    menuItems: (_parent, { restaurantId, first }, { services }) => services.menu.listItems(restaurantId, first),
+  },
   Restaurant: {
     menu: (restaurant, _args, { loaders }) => loaders.categoriesByRestaurantId.load(restaurant.id),
   },

@@ -1,8 +1,8 @@
 import DataLoader from 'dataloader';
 import { oneByKey } from '../../infra/batch.js';
-import type { Prisma } from '../../infra/db.js';
+import type { Db } from '../../infra/db.js';
 
-export function createRestaurantLoaders(prisma: Prisma) {
+export function createRestaurantLoaders(prisma: Db) {
   return {
     restaurantById: new DataLoader(async (ids: readonly string[]) =>
       oneByKey(ids, await prisma.restaurant.findMany({ where: { id: { in: [...ids] } } }), (row) => row.id),

@@ -1,0 +1,74 @@
+import { ForbiddenError, UnauthenticatedError } from '../errors.js';
+import type { Viewer } from './viewer.js';
+
+export type MembershipRole = 'OWNER' | 'MANAGER' | 'STAFF';
+/** What `@auth(requires:)` takes: a membership role, or the platform ADMIN flag. */
+export type RequiredRole = MembershipRole | 'ADMIN';
+
+const rank: Record<MembershipRole, number> = { STAFF: 1, MANAGER: 2, OWNER: 3 };
+
+export interface UserAccess {
+  isAdmin: boolean;
+  /** restaurant id → the user's role there. */
+  roles: ReadonlyMap<string, MembershipRole>;
+}
+
+export interface AccessRequirement {
+  /** From `@auth`: the least role a user needs. Absent: users may not use the field. */
+  role?: RequiredRole;
+  /** From `@scope`: the scope an API key needs. Absent: API keys may not use the field. */
+  scope?: string;
+}
+
+export interface Access {
+  /**
+   * Throws UNAUTHENTICATED or FORBIDDEN unless the viewer meets `requirement` for `restaurantId`
+   * (undefined when the data is not restaurant-scoped: then only the viewer's kind is checked).
+   */
+  authorize(requirement: AccessRequirement, restaurantId: string | undefined): Promise<void>;
+  /** The ids of the restaurants the viewer may read; null means all (platform admin). */
+  visibleRestaurantIds(): Promise<readonly string[] | null>;
+  /** Whether the viewer is this user. */
+  isUser(userId: string): boolean;
+}
+
+/** Access checks for one request; `loadUserAccess` is a per-request (memoised) lookup. */
+export function createAccess(viewer: Viewer, loadUserAccess: (userId: string) => Promise<UserAccess | null>): Access {
+  const userAccess = async (userId: string) => {
+    const access = await loadUserAccess(userId);
+    if (!access) throw new UnauthenticatedError('The user of this token no longer exists.');
+    return access;
+  };
+  return {
+    async authorize(requirement, restaurantId) {
+      switch (viewer.kind) {
+        case 'anonymous':
+          throw new UnauthenticatedError();
+        case 'apiKey': {
+          if (!requirement.scope) throw new ForbiddenError('API keys cannot use this field.');
+          if (!viewer.scopes.includes(requirement.scope)) throw new ForbiddenError(`This API key lacks the "${requirement.scope}" scope.`);
+          if (restaurantId !== undefined && restaurantId !== viewer.restaurantId) throw new ForbiddenError();
+          return;
+        }
+        case 'user': {
+          if (!requirement.role) throw new ForbiddenError('Only partner API keys can use this field.');
+          const access = await userAccess(viewer.userId);
+          if (access.isAdmin) return;
+          if (requirement.role === 'ADMIN') throw new ForbiddenError('Only platform administrators can do this.');
+          if (restaurantId === undefined) return;
+          const role = access.roles.get(restaurantId);
+          if (!role || rank[role] < rank[requirement.role]) throw new ForbiddenError();
+        }
+      }
+    },
+    async visibleRestaurantIds() {
+      if (viewer.kind === 'anonymous') return [];
+      if (viewer.kind === 'apiKey') return [viewer.restaurantId];
+      const access = await userAccess(viewer.userId);
+      return access.isAdmin ? null : [...access.roles.keys()];
+    },
+    isUser(userId) {
+      return viewer.kind === 'user' && viewer.userId === userId;
+    },
+  };
+}

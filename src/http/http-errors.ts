@@ -1,0 +1,38 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { ErrorCode } from '../errors.js';
+
+const codeByStatus: Record<number, string> = {
+  400: 'BAD_REQUEST',
+  401: ErrorCode.UNAUTHENTICATED,
+  404: 'NOT_FOUND',
+  405: 'METHOD_NOT_ALLOWED',
+  408: 'REQUEST_TIMEOUT',
+  413: ErrorCode.PAYLOAD_TOO_LARGE,
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+  429: ErrorCode.RATE_LIMITED,
+};
+
+/**
+ * Errors raised before GraphQL runs (malformed JSON, oversized bodies, rate limits, bad
+ * credentials) answer in the GraphQL error shape too, with a code, the request id, and no stack.
+ */
+export function registerHttpErrorHandlers(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError & { extensions?: Record<string, unknown> }, request, reply) => {
+    const status = error.statusCode && error.statusCode >= 400 ? error.statusCode : 500;
+    if (status >= 500) request.log.error({ err: error }, 'request failed');
+    const extensions = {
+      ...(status < 500 ? error.extensions : {}),
+      code: (status < 500 && (error.extensions?.code as string | undefined)) || codeByStatus[status] || 'INTERNAL_SERVER_ERROR',
+      requestId: request.id,
+    };
+    const message = status >= 500 ? 'Internal server error.' : error.message;
+    reply.status(status).send({ errors: [{ message, extensions }] });
+  });
+  app.setNotFoundHandler((request, reply) => {
+    reply
+      .status(404)
+      .send({
+        errors: [{ message: `No route ${request.method} ${request.url}.`, extensions: { code: 'NOT_FOUND', requestId: request.id } }],
+      });
+  });
+}

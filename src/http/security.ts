@@ -1,0 +1,73 @@
+import cors from '@fastify/cors';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import type { FastifyInstance } from 'fastify';
+import type { Viewer } from '../auth/viewer.js';
+import type { Config } from '../config.js';
+import { type Redis, redisKey } from '../infra/redis.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Set by the authentication hook on /graphql. */
+    viewer?: Viewer;
+  }
+}
+
+/**
+ * Security headers, CORS and the per-IP limit for anonymous traffic. Authenticated callers are
+ * limited per user or key by `@rateLimit` instead; health probes are never limited.
+ */
+export async function registerHttpSecurity(app: FastifyInstance, config: Config, redis: Redis | null): Promise<void> {
+  await app.register(helmet, {
+    hsts: { maxAge: 31_536_000, includeSubDomains: true },
+    frameguard: { action: 'deny' },
+    noSniff: true,
+    hidePoweredBy: true,
+    contentSecurityPolicy: config.isProduction
+      ? { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"], baseUri: ["'none'"], formAction: ["'none'"] } }
+      : {
+          // Outside production /graphql serves Apollo's Sandbox page, which loads from Apollo's CDN.
+          directives: {
+            defaultSrc: ["'self'"],
+            scriptSrc: ["'self'", "'unsafe-inline'", 'https://embeddable-sandbox.cdn.apollographql.com'],
+            frameSrc: ['https://sandbox.embed.apollographql.com'],
+            imgSrc: ["'self'", 'data:', 'https://apollo-server-landing-page.cdn.apollographql.com'],
+            styleSrc: ["'self'", "'unsafe-inline'", 'https://fonts.googleapis.com'],
+            fontSrc: ["'self'", 'https://fonts.gstatic.com'],
+            manifestSrc: ["'self'", 'https://apollo-server-landing-page.cdn.apollographql.com'],
+            frameAncestors: ["'none'"],
+          },
+        },
+  });
+
+  const allowed = new Set(config.http.corsOrigins);
+  await app.register(cors, {
+    // Requests without Origin (servers, curl) are not browser requests: CORS does not apply.
+    origin: (origin, callback) => callback(null, !origin || allowed.has(origin)),
+    credentials: true,
+    methods: ['GET', 'POST', 'OPTIONS'],
+    allowedHeaders: ['content-type', 'authorization', 'x-api-key', 'x-request-id', 'apollo-require-preflight', 'x-apollo-operation-name'],
+    exposedHeaders: ['x-request-id', 'retry-after', 'ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset'],
+    maxAge: 600,
+  });
+
+  const { limit, durationSeconds } = config.rateLimits.anonymousHttp;
+  await app.register(rateLimit, {
+    global: true,
+    // After authentication (an onRequest hook), so a request knows whether it is anonymous.
+    hook: 'preHandler',
+    max: limit,
+    timeWindow: durationSeconds * 1000,
+    ...(redis ? { redis, nameSpace: `${redisKey('http-ratelimit')}:` } : {}),
+    keyGenerator: (request) => request.ip,
+    allowList: (request) => request.url.startsWith('/health') || (request.viewer !== undefined && request.viewer.kind !== 'anonymous'),
+    enableDraftSpec: true,
+    errorResponseBuilder: (_request, context) => {
+      const retryAfter = Math.max(1, Math.ceil(context.ttl / 1000));
+      return Object.assign(new Error(`Too many requests from this address: retry in ${retryAfter} s.`), {
+        statusCode: 429,
+        extensions: { code: 'RATE_LIMITED', retryAfter },
+      });
+    },
+  });
+}

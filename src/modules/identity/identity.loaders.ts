@@ -1,0 +1,34 @@
+import DataLoader from 'dataloader';
+import type { MembershipRole, UserAccess } from '../../auth/access.js';
+import { manyByKey, oneByKey } from '../../infra/batch.js';
+import type { Db } from '../../infra/db.js';
+
+export function createIdentityLoaders(prisma: Db) {
+  return {
+    userById: new DataLoader(async (ids: readonly string[]) =>
+      oneByKey(ids, await prisma.user.findMany({ where: { id: { in: [...ids] } } }), (row) => row.id),
+    ),
+    membershipsByUserId: new DataLoader(async (userIds: readonly string[]) =>
+      manyByKey(
+        userIds,
+        await prisma.membership.findMany({ where: { userId: { in: [...userIds] } }, orderBy: { createdAt: 'asc' } }),
+        (row) => row.userId,
+      ),
+    ),
+    /** The user's admin flag and roles, read fresh per request so revocations apply at once. */
+    userAccessById: new DataLoader(async (ids: readonly string[]) => {
+      const users = await prisma.user.findMany({
+        where: { id: { in: [...ids] } },
+        select: { id: true, isAdmin: true, memberships: { select: { restaurantId: true, role: true } } },
+      });
+      return oneByKey(ids, users, (user) => user.id).map((user): UserAccess | null =>
+        user
+          ? {
+              isAdmin: user.isAdmin,
+              roles: new Map(user.memberships.map((membership) => [membership.restaurantId, membership.role as MembershipRole])),
+            }
+          : null,
+      );
+    }),
+  };
+}

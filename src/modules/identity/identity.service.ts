@@ -1,0 +1,133 @@
+import { randomUUID } from 'node:crypto';
+import type { AccessTokens } from '../../auth/access-tokens.js';
+import { verifyPassword } from '../../auth/passwords.js';
+import type { RequestScope } from '../../auth/request-scope.js';
+import { digestSecret, generateSecret } from '../../auth/secrets.js';
+import { UnauthenticatedError } from '../../errors.js';
+import type { User } from '../../generated/prisma/client.js';
+import type { Db, Tx } from '../../infra/db.js';
+import { recordAudit } from '../audit/audit.service.js';
+
+export interface Session {
+  accessToken: string;
+  refreshToken: string;
+  expiresAt: Date;
+  user: User;
+}
+
+const dayMs = 86_400_000;
+
+/**
+ * Sign-in and sessions. A session is a family of refresh tokens: each refresh rotates the token
+ * (the old one dies), and presenting a rotated token again revokes the whole family, because only
+ * a thief replays a token its owner has already exchanged.
+ */
+export function createIdentityService(deps: { prisma: Db; accessTokens: AccessTokens; refreshTokenTtlDays: number }) {
+  const { prisma, accessTokens } = deps;
+
+  async function issueRefreshToken(tx: Tx, userId: string, familyId: string) {
+    const secret = generateSecret('rt');
+    const row = await tx.refreshToken.create({
+      data: { userId, familyId, tokenHash: digestSecret(secret), expiresAt: new Date(Date.now() + deps.refreshTokenTtlDays * dayMs) },
+    });
+    return { secret, row };
+  }
+
+  async function session(user: User, refreshToken: string): Promise<Session> {
+    const { token, expiresAt } = await accessTokens.issue(user.id);
+    return { accessToken: token, refreshToken, expiresAt, user };
+  }
+
+  return {
+    async login(email: string, password: string, scope: RequestScope): Promise<Session> {
+      const user = await prisma.user.findUnique({ where: { email: email.trim().toLowerCase() } });
+      if (!(await verifyPassword(user?.passwordHash ?? null, password)) || !user) {
+        throw new UnauthenticatedError('Invalid email or password.');
+      }
+      const { secret } = await prisma.$transaction(async (tx) => {
+        const issued = await issueRefreshToken(tx, user.id, randomUUID());
+        await recordAudit(
+          tx,
+          { ...scope, viewer: { kind: 'user', userId: user.id } },
+          {
+            action: 'auth.login',
+            entityType: 'User',
+            entityId: user.id,
+          },
+        );
+        return issued;
+      });
+      return session(user, secret);
+    },
+
+    async refresh(refreshToken: string, scope: RequestScope): Promise<Session> {
+      const outcome = await prisma.$transaction(async (tx) => {
+        const current = await tx.refreshToken.findUnique({ where: { tokenHash: digestSecret(refreshToken) }, include: { user: true } });
+        if (!current) return { kind: 'invalid' as const };
+        if (current.revokedAt) return { kind: 'reused' as const, familyId: current.familyId, userId: current.userId };
+        if (current.expiresAt <= new Date()) return { kind: 'expired' as const };
+        const issued = await issueRefreshToken(tx, current.userId, current.familyId);
+        // Conditional update: of two concurrent refreshes with one token, only one rotates it.
+        const rotated = await tx.refreshToken.updateMany({
+          where: { id: current.id, revokedAt: null },
+          data: { revokedAt: new Date(), replacedById: issued.row.id },
+        });
+        if (rotated.count === 0) return { kind: 'reused' as const, familyId: current.familyId, userId: current.userId };
+        await recordAudit(
+          tx,
+          { ...scope, viewer: { kind: 'user', userId: current.userId } },
+          {
+            action: 'auth.refresh',
+            entityType: 'User',
+            entityId: current.userId,
+          },
+        );
+        return { kind: 'rotated' as const, user: current.user, secret: issued.secret };
+      });
+      if (outcome.kind === 'rotated') return session(outcome.user, outcome.secret);
+      if (outcome.kind === 'reused') {
+        // Outside the rolled-back transaction above: the revocation must stick.
+        await prisma.$transaction(async (tx) => {
+          await tx.refreshToken.updateMany({ where: { familyId: outcome.familyId, revokedAt: null }, data: { revokedAt: new Date() } });
+          await recordAudit(
+            tx,
+            { ...scope, viewer: { kind: 'user', userId: outcome.userId } },
+            {
+              action: 'auth.refresh_token_reuse',
+              entityType: 'User',
+              entityId: outcome.userId,
+            },
+          );
+        });
+      }
+      const error = new UnauthenticatedError(
+        outcome.kind === 'expired'
+          ? 'The refresh token has expired: sign in again.'
+          : 'The refresh token is invalid or revoked: sign in again.',
+      );
+      error.extensions.reason = outcome.kind;
+      throw error;
+    },
+
+    /** Ends the session the token belongs to. Unknown tokens are not an error: the session is gone either way. */
+    async logout(refreshToken: string, scope: RequestScope): Promise<boolean> {
+      const token = await prisma.refreshToken.findUnique({ where: { tokenHash: digestSecret(refreshToken) } });
+      if (!token) return true;
+      await prisma.$transaction(async (tx) => {
+        await tx.refreshToken.updateMany({ where: { familyId: token.familyId, revokedAt: null }, data: { revokedAt: new Date() } });
+        await recordAudit(
+          tx,
+          { ...scope, viewer: { kind: 'user', userId: token.userId } },
+          {
+            action: 'auth.logout',
+            entityType: 'User',
+            entityId: token.userId,
+          },
+        );
+      });
+      return true;
+    },
+  };
+}
+
+export type IdentityService = ReturnType<typeof createIdentityService>;

@@ -1,0 +1,26 @@
+import { type AccessTokens, createAccessTokens } from './auth/access-tokens.js';
+import type { Infra } from './infra/infra.js';
+import { createApiKeysService } from './modules/api-keys/api-keys.service.js';
+import { createIdentityService } from './modules/identity/identity.service.js';
+import { createMenuService } from './modules/menu/menu.service.js';
+
+export type Services = ReturnType<typeof createServices>;
+
+/** Every module's service, built once per server from the shared infrastructure. */
+export function createServices(infra: Infra, accessTokens: AccessTokens) {
+  const { prisma } = infra.db;
+  return {
+    identity: createIdentityService({ prisma, accessTokens, refreshTokenTtlDays: infra.config.auth.refreshTokenTtlDays }),
+    apiKeys: createApiKeysService({
+      prisma,
+      onTouchError: (error) => infra.logger.warn({ component: 'api-keys', err: error }, 'could not record API key use'),
+    }),
+    menu: createMenuService({ prisma }),
+  };
+}
+
+/** Development without JWT_SECRET gets a per-process secret: tokens die with the process. */
+export function createAccessTokensFor(infra: Infra): AccessTokens {
+  const secret = infra.config.jwtSecret ?? crypto.randomUUID() + crypto.randomUUID();
+  return createAccessTokens(secret, infra.config.auth.accessTokenTtlSeconds);
+}
