@@ -1,3 +1,4 @@
+import { HeaderMap } from '@apollo/server';
 import { GraphQLError } from 'graphql';
 
 /** Every code a client can meet in `errors[].extensions.code`. */
@@ -33,6 +34,15 @@ export class AppError extends GraphQLError {
   get code(): ErrorCode {
     return this.extensions.code as ErrorCode;
   }
+}
+
+/**
+ * Sets the HTTP status Apollo answers with when `error` is thrown outside resolvers (from a plugin
+ * hook before execution); Apollo reads it from `extensions.http` and strips it from the response.
+ */
+export function withHttpStatus<E extends GraphQLError>(error: E, status: number): E {
+  error.extensions.http = { status, headers: new HeaderMap() };
+  return error;
 }
 
 export class NotFoundError extends AppError {

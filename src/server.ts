@@ -15,6 +15,9 @@ import type { Infra } from './infra/infra.js';
 import { createLoaders } from './loaders.js';
 import { createErrorReportingPlugin } from './plugins/error-reporting.plugin.js';
 import { createFormatError } from './plugins/format-error.js';
+import { loadManifest } from './plugins/persisted-queries/manifest.js';
+import { manifestPath } from './plugins/persisted-queries/paths.js';
+import { registerTrustedDocuments } from './plugins/persisted-queries/trusted-documents.hook.js';
 import { createQueryLimitRules, createQueryLimitsPlugin } from './plugins/query-limits/index.js';
 import { createSchema } from './schema.js';
 import { createAccessTokensFor, createServices } from './services.js';
@@ -86,6 +89,7 @@ export async function createServer(infra: Infra): Promise<FastifyInstance> {
         throw Object.assign(new Error(error.message), { statusCode: 401, extensions: error.extensions });
       }
     });
+    registerTrustedDocuments(graphql, { manifest: loadManifest(manifestPath), enforceForAll: config.persistedQueriesOnly });
     await graphql.register(fastifyApollo(apollo), {
       path: '/graphql',
       context: async (request): Promise<GraphQLContext> => {
