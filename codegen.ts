@@ -25,6 +25,8 @@ const config: CodegenConfig = {
           ApiKey: './prisma/client.js#ApiKey as ApiKeyModel',
           CreatedApiKey: '../modules/api-keys/api-keys.service.js#CreatedApiKey as CreatedApiKeyModel',
           AuthPayload: '../modules/identity/identity.service.js#Session as SessionModel',
+          Order: './prisma/client.js#Order as OrderModel',
+          OrderItem: './prisma/client.js#OrderItem as OrderItemModel',
         },
         scalars: { ID: 'string', DateTime: 'Date' },
         enumsAsTypes: true,

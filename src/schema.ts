@@ -12,6 +12,7 @@ import type { Redis } from './infra/redis.js';
 import { apiKeysResolvers } from './modules/api-keys/api-keys.resolvers.js';
 import { identityResolvers } from './modules/identity/identity.resolvers.js';
 import { menuResolvers } from './modules/menu/menu.resolvers.js';
+import { ordersResolvers } from './modules/orders/orders.resolvers.js';
 import { restaurantsResolvers } from './modules/restaurants/restaurants.resolvers.js';
 import { ownerLookups } from './ownership.js';
 import { apiVersion } from './version.js';
@@ -34,7 +35,7 @@ const baseResolvers: Resolvers = {
 
 /** The federated subgraph schema: SDL + every module's resolvers, then the directive transforms. */
 export function createSchema(deps: { rateLimits: Config['rateLimits']; redis: Redis | null }): GraphQLSchema {
-  const resolvers = mergeResolvers([baseResolvers, restaurantsResolvers, menuResolvers, identityResolvers, apiKeysResolvers]);
+  const resolvers = mergeResolvers([baseResolvers, restaurantsResolvers, menuResolvers, identityResolvers, apiKeysResolvers, ordersResolvers]);
   // biome-ignore lint/suspicious/noExplicitAny: buildSubgraphSchema's resolver map type is looser than codegen's.
   const subgraph = buildSubgraphSchema({ typeDefs: loadTypeDefs(), resolvers: resolvers as any });
   // Order matters: the last transformer applied runs first. Rate limits wrap access checks, so

@@ -3,6 +3,7 @@ import type { Infra } from './infra/infra.js';
 import { createApiKeysService } from './modules/api-keys/api-keys.service.js';
 import { createIdentityService } from './modules/identity/identity.service.js';
 import { createMenuService } from './modules/menu/menu.service.js';
+import { createOrdersService } from './modules/orders/orders.service.js';
 
 export type Services = ReturnType<typeof createServices>;
 
@@ -16,6 +17,7 @@ export function createServices(infra: Infra, accessTokens: AccessTokens) {
       onTouchError: (error) => infra.logger.warn({ component: 'api-keys', err: error }, 'could not record API key use'),
     }),
     menu: createMenuService({ prisma }),
+    orders: createOrdersService({ prisma, events: infra.events }),
   };
 }
 

@@ -141,8 +141,9 @@ async function seedRestaurant(
   const orderId = new Map(created.map((order) => [order.idempotencyKey, order.id]));
   await tx.orderItem.createMany({
     data: orders.flatMap(({ order, lines }) =>
-      lines.map((line) => ({
+      lines.map((line, position) => ({
         ...line,
+        position,
         orderId: orderId.get(order.idempotencyKey) as string,
         lineTotalAmount: line.unitPriceAmount * line.quantity,
         createdAt: order.createdAt,

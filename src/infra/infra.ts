@@ -1,4 +1,5 @@
 import type { Config } from '../config.js';
+import { createEventBus, type EventBus } from '../events/event-bus.js';
 import { type CacheStore, createCacheStore } from './cache-store.js';
 import { createDatabase, type Database } from './db.js';
 import type { Logger } from './logger.js';
@@ -11,6 +12,7 @@ export interface Infra {
   readonly db: Database;
   readonly redis: Redis | null;
   readonly cache: CacheStore;
+  readonly events: EventBus;
   close(): Promise<void>;
 }
 
@@ -22,13 +24,16 @@ export async function createInfra(config: Config, logger: Logger): Promise<Infra
   redis?.connect().catch((error: unknown) => logger.error({ component: 'redis', err: error }, 'redis unreachable at start-up'));
   const cache = createCacheStore(config.redis);
   cache.keyv.on('error', (error) => logger.warn({ component: 'cache', err: error }, 'cache store error'));
+  const events = await createEventBus(redis);
   return {
     config,
     logger,
     db,
     redis,
     cache,
+    events,
     async close() {
+      await events.close();
       await Promise.allSettled([db.close(), cache.close(), redis?.quit()]);
     },
   };

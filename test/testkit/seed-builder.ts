@@ -12,6 +12,8 @@ interface CategorySpec {
   name: string;
   items: number;
   unavailable: number;
+  /** Every item of the category uses these stock items: [stock name, quantity per portion]. */
+  recipe: Array<[string, number]>;
 }
 
 /**
@@ -22,17 +24,35 @@ export function aRestaurant(prisma: Db) {
   const suffix = uniqueSuffix();
   const fields = { slug: `test-${suffix}`, name: `Test Restaurant ${suffix}`, currency: 'EUR', timezone: 'Europe/Paris', taxRateBps: 1000 };
   const categories: CategorySpec[] = [];
+  const stock: Array<{ name: string; unit: string; quantity: number; reorderThreshold: number }> = [];
   const builder = {
+    /** A stock item: `.withStock('Flour', 10, { threshold: 2 })`. */
+    withStock(name: string, quantity: number, options: { threshold?: number; unit?: string } = {}) {
+      stock.push({ name, quantity, reorderThreshold: options.threshold ?? 0, unit: options.unit ?? 'kg' });
+      return builder;
+    },
+    allowingNegativeStock() {
+      Object.assign(fields, { allowNegativeStock: true });
+      return builder;
+    },
     named(name: string) {
       fields.name = name;
       return builder;
     },
-    withCategory(name: string, items: number, options: { unavailable?: number } = {}) {
-      categories.push({ name, items, unavailable: options.unavailable ?? 0 });
+    withCategory(name: string, items: number, options: { unavailable?: number; recipe?: Array<[string, number]> } = {}) {
+      categories.push({ name, items, unavailable: options.unavailable ?? 0, recipe: options.recipe ?? [] });
       return builder;
     },
     async build() {
       const restaurant = await prisma.restaurant.create({ data: fields });
+      const stockItems = await prisma.inventoryItem.createManyAndReturn({
+        data: stock.map((item) => ({ ...item, restaurantId: restaurant.id })),
+      });
+      const stockId = (stockName: string) => {
+        const found = stockItems.find((item) => item.name === stockName);
+        if (!found) throw new Error(`no stock item "${stockName}": add it with withStock()`);
+        return found.id;
+      };
       const built = [];
       for (const [categoryIndex, spec] of categories.entries()) {
         const category = await prisma.menuCategory.create({
@@ -49,9 +69,16 @@ export function aRestaurant(prisma: Db) {
             available: index >= spec.unavailable,
           })),
         });
+        if (spec.recipe.length > 0) {
+          await prisma.menuItemIngredient.createMany({
+            data: items.flatMap((item) =>
+              spec.recipe.map(([stockName, quantity]) => ({ menuItemId: item.id, inventoryItemId: stockId(stockName), quantity })),
+            ),
+          });
+        }
         built.push({ category, items: items.sort((a, b) => a.sortOrder - b.sortOrder) });
       }
-      return { restaurant, categories: built };
+      return { restaurant, categories: built, stock: stockItems };
     },
   };
   return builder;

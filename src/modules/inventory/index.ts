@@ -1,0 +1,1 @@
+export { applyStockMovements, crossedReorderThreshold, recipeUsage, type StockChange } from './stock.js';

@@ -1,0 +1,294 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { aRestaurant, aUser } from './testkit/seed-builder.js';
+import { countStatements, type Json, startTestServer, type TestServer } from './testkit/test-server.js';
+
+const createOrder = /* GraphQL */ `
+  mutation CreateOrder($input: CreateOrderInput!) {
+    createOrder(input: $input) {
+      id
+      status
+      subtotal { amount currency }
+      tax { amount currency }
+      total { amount currency }
+      customerName
+      notes
+      items { name quantity unitPrice { amount } lineTotal { amount } note menuItem { id } }
+    }
+  }
+`;
+const updateStatus = 'mutation($id: ID!, $status: OrderStatus!) { updateOrderStatus(id: $id, status: $status) { id status } }';
+
+describe('orders', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer();
+  });
+  afterAll(() => server?.close());
+
+  /** A restaurant with stock, a menu using it, and a signed-in member. */
+  async function setUp(options: { stock?: number; threshold?: number; role?: 'STAFF' | 'MANAGER' | 'OWNER' } = {}) {
+    const prisma = server.infra.db.prisma;
+    const built = await aRestaurant(prisma)
+      .withStock('Flour', options.stock ?? 100, { threshold: options.threshold ?? 0 })
+      .withCategory('Mains', 3, { recipe: [['Flour', 0.25]] })
+      .withCategory('Off', 1, { unavailable: 1 })
+      .build();
+    const user = await aUser(prisma)
+      .memberOf(built.restaurant.id, options.role ?? 'STAFF')
+      .build();
+    const headers = await server.loginAs(user.email);
+    const [first, second] = built.categories[0]?.items ?? [];
+    if (!first || !second) throw new Error('menu not built');
+    return { ...built, user, headers, first, second, flour: built.stock[0] as { id: string } };
+  }
+
+  const order = (
+    restaurantId: string,
+    items: Array<{ menuItemId: string; quantity: number; note?: string }>,
+    key = `key-${Math.random()}`,
+  ) => ({
+    restaurantId,
+    idempotencyKey: key,
+    items,
+  });
+
+  it('prices the order on the server, snapshots lines, takes stock and audits, in one transaction', async () => {
+    const { restaurant, first, second, headers, flour } = await setUp();
+    const prisma = server.infra.db.prisma;
+
+    const { body } = await server.graphql<Json>(
+      createOrder,
+      {
+        input: {
+          ...order(restaurant.id, [
+            { menuItemId: first.id, quantity: 2, note: 'no <b>onions</b>' },
+            { menuItemId: second.id, quantity: 1 },
+          ]),
+          customerName: 'Ada',
+          notes: 'window seat',
+        },
+      },
+      headers,
+    );
+
+    expect(body.errors).toBeUndefined();
+    const created = body.data.createOrder;
+    // 2 × 500 + 1 × 501 = 1501; tax 10 % = 150.1 → 150 (half up); total 1651.
+    expect(created).toMatchObject({
+      status: 'PENDING',
+      subtotal: { amount: 1501, currency: 'EUR' },
+      tax: { amount: 150 },
+      total: { amount: 1651 },
+      customerName: 'Ada',
+    });
+    expect(created.items).toEqual([
+      {
+        name: first.name,
+        quantity: 2,
+        unitPrice: { amount: 500 },
+        lineTotal: { amount: 1000 },
+        note: 'no onions',
+        menuItem: { id: first.id },
+      },
+      { name: second.name, quantity: 1, unitPrice: { amount: 501 }, lineTotal: { amount: 501 }, note: null, menuItem: { id: second.id } },
+    ]);
+    const stock = await prisma.inventoryItem.findUniqueOrThrow({ where: { id: flour.id } });
+    expect(stock.quantity.toString()).toBe('99.25');
+    const adjustments = await prisma.inventoryAdjustment.findMany({ where: { orderId: created.id } });
+    expect(adjustments.map((adjustment) => [adjustment.reason, adjustment.delta.toString()])).toEqual([['ORDER', '-0.75']]);
+    expect(await prisma.auditLog.count({ where: { entityId: created.id, action: 'order.create' } })).toBe(1);
+  });
+
+  it('returns the same order for the same idempotency key, even under concurrent retries', async () => {
+    const { restaurant, first, headers } = await setUp();
+    const input = order(restaurant.id, [{ menuItemId: first.id, quantity: 1 }], 'retry-me');
+
+    const answers = await Promise.all(Array.from({ length: 6 }, () => server.graphql<Json>(createOrder, { input }, headers)));
+
+    const ids = new Set(answers.map((answer) => answer.body.data?.createOrder?.id));
+    expect(answers.every((answer) => answer.body.errors === undefined)).toBe(true);
+    expect(ids.size).toBe(1);
+    expect(await server.infra.db.prisma.order.count({ where: { restaurantId: restaurant.id } })).toBe(1);
+    expect(await server.infra.db.prisma.inventoryAdjustment.count({ where: { restaurantId: restaurant.id } })).toBe(1);
+  });
+
+  it('rejects unavailable and other-restaurant items with the field path, writing nothing', async () => {
+    const { restaurant, first, categories, headers } = await setUp();
+    const other = await aRestaurant(server.infra.db.prisma).withCategory('Elsewhere', 1).build();
+    const unavailable = categories[1]?.items[0]?.id as string;
+    const foreign = other.categories[0]?.items[0]?.id as string;
+
+    for (const [index, menuItemId] of [unavailable, foreign].entries()) {
+      const items = [
+        { menuItemId: first.id, quantity: 1 },
+        { menuItemId, quantity: 1 },
+      ];
+      const { body } = await server.graphql<Json>(createOrder, { input: order(restaurant.id, items) }, headers);
+      expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.items.1.menuItemId' });
+      expect(index >= 0).toBe(true);
+    }
+    expect(await server.infra.db.prisma.order.count({ where: { restaurantId: restaurant.id } })).toBe(0);
+  });
+
+  it.each([
+    [{ items: [] }, 'input.items'],
+    [{ items: [{ quantity: 0 }] }, 'input.items.0.quantity'],
+    [{ idempotencyKey: '' }, 'input.idempotencyKey'],
+    [{ customerPhone: '<script>' }, 'input.customerPhone'],
+    [{ notes: 'x'.repeat(501) }, 'input.notes'],
+  ])('validates %j → BAD_USER_INPUT on %s', async (override, field) => {
+    const { restaurant, first, headers } = await setUp();
+    const base = order(restaurant.id, [{ menuItemId: first.id, quantity: 1 }]);
+    const items =
+      'items' in override ? (override.items as Array<{ quantity: number }>).map((item) => ({ menuItemId: first.id, ...item })) : base.items;
+
+    const { body } = await server.graphql<Json>(createOrder, { input: { ...base, ...override, items } }, headers);
+
+    expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
+  });
+
+  it('never oversells stock under concurrent orders', async () => {
+    const { restaurant, first, headers, flour } = await setUp({ stock: 0.75 });
+
+    const answers = await Promise.all(
+      Array.from({ length: 6 }, () =>
+        server.graphql<Json>(createOrder, { input: order(restaurant.id, [{ menuItemId: first.id, quantity: 1 }]) }, headers),
+      ),
+    );
+
+    const codes = answers.map((answer) => answer.body.errors?.[0]?.extensions?.code ?? 'OK').sort();
+    expect(codes).toEqual(['CONFLICT', 'CONFLICT', 'CONFLICT', 'OK', 'OK', 'OK']);
+    const stock = await server.infra.db.prisma.inventoryItem.findUniqueOrThrow({ where: { id: flour.id } });
+    expect(stock.quantity.toString()).toBe('0');
+    expect(await server.infra.db.prisma.order.count({ where: { restaurantId: restaurant.id } })).toBe(3);
+  });
+
+  it('moves through the life cycle, refuses other transitions, and returns stock on cancellation', async () => {
+    const { restaurant, first, headers, flour } = await setUp();
+    const place = async () =>
+      (await server.graphql<Json>(createOrder, { input: order(restaurant.id, [{ menuItemId: first.id, quantity: 4 }]) }, headers)).body.data
+        .createOrder.id;
+    const move = async (id: string, status: string): Promise<Json> =>
+      (await server.graphql<Json>(updateStatus, { id, status }, headers)).body;
+
+    const completed = await place();
+    for (const status of ['CONFIRMED', 'PREPARING', 'READY', 'COMPLETED'])
+      expect((await move(completed, status)).data.updateOrderStatus.status).toBe(status);
+    const backwards = await move(completed, 'PENDING');
+    expect(backwards.errors[0].extensions).toMatchObject({ code: 'INVALID_STATE_TRANSITION', from: 'COMPLETED', to: 'PENDING' });
+
+    const cancelled = await place();
+    await move(cancelled, 'CONFIRMED');
+    expect((await move(cancelled, 'CANCELLED')).data.updateOrderStatus.status).toBe('CANCELLED');
+    const stock = await server.infra.db.prisma.inventoryItem.findUniqueOrThrow({ where: { id: flour.id } });
+    expect(stock.quantity.toString()).toBe('99'); // 100 − 1 (completed) − 1 + 1 (cancelled)
+
+    const preparing = await place();
+    await move(preparing, 'CONFIRMED');
+    await move(preparing, 'PREPARING');
+    expect((await move(preparing, 'CANCELLED')).errors[0].extensions.code).toBe('INVALID_STATE_TRANSITION');
+  });
+
+  it('pages newest first with cursors, filters by status, and counts all matches', async () => {
+    const { restaurant, first, headers } = await setUp();
+    const ids: string[] = [];
+    for (let index = 0; index < 5; index++) {
+      ids.unshift(
+        (await server.graphql<Json>(createOrder, { input: order(restaurant.id, [{ menuItemId: first.id, quantity: 1 }]) }, headers)).body
+          .data.createOrder.id,
+      );
+    }
+    await server.graphql(updateStatus, { id: ids[0], status: 'CONFIRMED' }, headers);
+    const list =
+      'query($r: ID!, $after: String, $status: OrderStatus) { orders(restaurantId: $r, first: 2, after: $after, status: $status) { totalCount edges { cursor node { id } } pageInfo { hasNextPage endCursor } } }';
+
+    const pages: string[][] = [];
+    let after: string | null = null;
+    do {
+      const { body } = await server.graphql<Json>(list, { r: restaurant.id, after }, headers);
+      expect(body.data.orders.totalCount).toBe(5);
+      pages.push(body.data.orders.edges.map((edge: Json) => edge.node.id));
+      after = body.data.orders.pageInfo.hasNextPage ? body.data.orders.pageInfo.endCursor : null;
+    } while (after);
+
+    expect(pages).toEqual([ids.slice(0, 2), ids.slice(2, 4), ids.slice(4)]);
+    const confirmed = await server.graphql<Json>(list, { r: restaurant.id, status: 'CONFIRMED' }, headers);
+    expect(confirmed.body.data.orders).toMatchObject({ totalCount: 1, edges: [{ node: { id: ids[0] } }] });
+    const badCursor = await server.graphql<Json>(list, { r: restaurant.id, after: 'not-a-cursor' }, headers);
+    expect(badCursor.body.errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'after' });
+  });
+
+  it.each([5, 50])(
+    'resolves restaurant → orders → items → menuItem → category in a constant number of statements (%i orders)',
+    async (count) => {
+      const { restaurant, first, second, headers } = await setUp();
+      const prisma = server.infra.db.prisma;
+      for (let index = 0; index < count; index++) {
+        await prisma.order.create({
+          data: {
+            restaurantId: restaurant.id,
+            idempotencyKey: `bulk-${index}`,
+            currency: 'EUR',
+            subtotalAmount: 1001,
+            taxAmount: 100,
+            totalAmount: 1101,
+            items: {
+              create: [first, second].map((item) => ({
+                menuItemId: item.id,
+                name: item.name,
+                unitPriceAmount: 500,
+                quantity: 1,
+                lineTotalAmount: 500,
+              })),
+            },
+          },
+        });
+      }
+      const query = `query($slug: String!) { restaurant(slug: $slug) { orders(first: 50) { totalCount edges { node { id total { amount } items { quantity lineTotal { amount } menuItem { name category { name } } } } } } } }`;
+
+      let orders = 0;
+      const statements = await countStatements(server, async () => {
+        const { body } = await server.graphql<Json>(query, { slug: restaurant.slug }, headers);
+        expect(body.errors).toBeUndefined();
+        orders = body.data.restaurant.orders.edges.length;
+      });
+
+      expect(orders).toBe(count);
+      // restaurant, viewer's roles, order page, count, items, menu items, categories.
+      expect(statements).toHaveLength(7);
+    },
+  );
+
+  it('keeps orders inside their restaurant for every role', async () => {
+    const { restaurant, first, headers } = await setUp();
+    const created = (
+      await server.graphql<Json>(createOrder, { input: order(restaurant.id, [{ menuItemId: first.id, quantity: 1 }]) }, headers)
+    ).body.data.createOrder.id;
+    const outsider = await setUp({ role: 'OWNER' });
+
+    const read = await server.graphql<Json>('query($id: ID!) { order(id: $id) { id } }', { id: created }, outsider.headers);
+    const unknown = await server.graphql<Json>('query($id: ID!) { order(id: $id) { id } }', { id: 'no-such-order' }, outsider.headers);
+    const list = await server.graphql<Json>(
+      'query($r: ID!) { orders(restaurantId: $r) { totalCount } }',
+      { r: restaurant.id },
+      outsider.headers,
+    );
+    const write = await server.graphql<Json>(
+      createOrder,
+      { input: order(restaurant.id, [{ menuItemId: first.id, quantity: 1 }]) },
+      outsider.headers,
+    );
+    const move = await server.graphql<Json>(updateStatus, { id: created, status: 'CONFIRMED' }, outsider.headers);
+    const anonymous = await server.graphql<Json>('query($id: ID!) { order(id: $id) { id } }', { id: created });
+
+    expect(read.body.errors[0].extensions.code).toBe('NOT_FOUND');
+    expect(read.body.errors[0].message).toBe(unknown.body.errors[0].message.replace('no-such-order', created));
+    expect(list.body.errors[0].extensions.code).toBe('FORBIDDEN');
+    expect(write.body.errors[0].extensions.code).toBe('FORBIDDEN');
+    expect(move.body.errors[0].extensions.code).toBe('NOT_FOUND');
+    expect(anonymous.body.errors[0].extensions.code).toBe('UNAUTHENTICATED');
+    const stored = await server.infra.db.prisma.order.findUniqueOrThrow({ where: { id: created } });
+    expect(stored.status).toBe('PENDING');
+    expect(await server.infra.db.prisma.order.count({ where: { restaurantId: restaurant.id } })).toBe(1);
+  });
+});
