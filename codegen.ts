@@ -26,6 +26,7 @@ const config: CodegenConfig = {
           CreatedApiKey: '../modules/api-keys/api-keys.service.js#CreatedApiKey as CreatedApiKeyModel',
           AuthPayload: '../modules/identity/identity.service.js#Session as SessionModel',
           Order: './prisma/client.js#Order as OrderModel',
+          AuditLog: './prisma/client.js#AuditLog as AuditLogModel',
           OrderItem: './prisma/client.js#OrderItem as OrderItemModel',
         },
         scalars: { ID: 'string', DateTime: 'Date' },

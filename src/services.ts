@@ -1,5 +1,7 @@
 import { type AccessTokens, createAccessTokens } from './auth/access-tokens.js';
 import type { Infra } from './infra/infra.js';
+import { createRestaurantsService } from './modules/restaurants/restaurants.service.js';
+import { createAuditLogService } from './modules/audit/audit-log.service.js';
 import { createApiKeysService } from './modules/api-keys/api-keys.service.js';
 import { createIdentityService } from './modules/identity/identity.service.js';
 import { createMenuService } from './modules/menu/menu.service.js';
@@ -18,6 +20,8 @@ export function createServices(infra: Infra, accessTokens: AccessTokens) {
     }),
     menu: createMenuService({ prisma }),
     orders: createOrdersService({ prisma, events: infra.events }),
+    auditLogs: createAuditLogService({ prisma }),
+    restaurants: createRestaurantsService({ prisma }),
   };
 }
 

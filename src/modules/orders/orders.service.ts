@@ -3,12 +3,12 @@ import type { RequestScope } from '../../auth/request-scope.js';
 import { NotFoundError, ValidationError } from '../../errors.js';
 import type { EventBus } from '../../events/event-bus.js';
 import type { Order, OrderStatus } from '../../generated/prisma/client.js';
+import { afterCursor, decodeCursor, toPage } from '../../infra/cursor.js';
 import type { Db } from '../../infra/db.js';
 import { isUniqueViolation } from '../../infra/prisma-errors.js';
 import { id, parseInput, text } from '../../validation/validate.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { applyStockMovements, crossedReorderThreshold, recipeUsage, type StockChange } from '../inventory/index.js';
-import { decodeOrderCursor, encodeOrderCursor } from './order-cursor.js';
 import { assertTransition } from './order-status.js';
 import { computeOrderTotals } from './order-totals.js';
 
@@ -197,20 +197,16 @@ export function createOrdersService(deps: { prisma: Db; events: EventBus }) {
         ...(status ? { status } : {}),
         ...(from || to ? { createdAt: { ...(from ? { gte: from } : {}), ...(to ? { lt: to } : {}) } } : {}),
       };
-      const cursor = after ? decodeOrderCursor(after) : null;
+      const cursor = after ? decodeCursor(after) : null;
       const [rows, totalCount] = await Promise.all([
         prisma.order.findMany({
-          where: cursor
-            ? { AND: [where, { OR: [{ createdAt: { lt: cursor.createdAt } }, { createdAt: cursor.createdAt, id: { lt: cursor.id } }] }] }
-            : where,
+          where: cursor ? { AND: [where, afterCursor(cursor)] } : where,
           orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
           take: first + 1,
         }),
         prisma.order.count({ where }),
       ]);
-      const page = rows.slice(0, first);
-      const edges = page.map((node) => ({ cursor: encodeOrderCursor(node), node }));
-      return { edges, totalCount, pageInfo: { hasNextPage: rows.length > first, endCursor: edges.at(-1)?.cursor ?? null } };
+      return toPage(rows, first, totalCount);
     },
   };
 }

@@ -1,0 +1,33 @@
+import { ValidationError } from '../errors.js';
+
+/** Opaque cursor of a row in a newest-first list: its creation time and id (the tie-breaker). */
+export interface TimeCursor {
+  createdAt: Date;
+  id: string;
+}
+
+export function encodeCursor(row: TimeCursor): string {
+  return Buffer.from(JSON.stringify([row.createdAt.toISOString(), row.id])).toString('base64url');
+}
+
+export function decodeCursor(cursor: string, field = 'after'): TimeCursor {
+  try {
+    const [createdAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];
+    const date = new Date(createdAt);
+    if (typeof id !== 'string' || Number.isNaN(date.getTime())) throw new Error('malformed');
+    return { createdAt: date, id };
+  } catch {
+    throw new ValidationError(field, `"${cursor.slice(0, 64)}" is not a cursor of this list.`);
+  }
+}
+
+/** The Prisma condition "strictly after `cursor`" in (createdAt desc, id desc) order. */
+export function afterCursor(cursor: TimeCursor) {
+  return { OR: [{ createdAt: { lt: cursor.createdAt } }, { createdAt: cursor.createdAt, id: { lt: cursor.id } }] };
+}
+
+/** Turns `first + 1` rows into a Relay page. */
+export function toPage<T extends TimeCursor>(rows: T[], first: number, totalCount: number) {
+  const edges = rows.slice(0, first).map((node) => ({ cursor: encodeCursor(node), node }));
+  return { edges, totalCount, pageInfo: { hasNextPage: rows.length > first, endCursor: edges.at(-1)?.cursor ?? null } };
+}
