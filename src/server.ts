@@ -2,17 +2,17 @@ import { randomUUID } from 'node:crypto';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { KeyvAdapter } from '@apollo/utils.keyvadapter';
-import fastifyApollo from '@as-integrations/fastify';
+import { fastifyApolloHandler } from '@as-integrations/fastify';
+import websocket from '@fastify/websocket';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
-import { createAccess } from './auth/access.js';
 import { createAuthenticator } from './auth/authenticate.js';
 import type { GraphQLContext } from './context.js';
+import { createContextFactory } from './context-factory.js';
 import { AppError } from './errors.js';
 import { registerHealthRoutes } from './health/health.routes.js';
 import { registerHttpErrorHandlers } from './http/http-errors.js';
 import { registerHttpSecurity } from './http/security.js';
 import type { Infra } from './infra/infra.js';
-import { createLoaders } from './loaders.js';
 import { createErrorReportingPlugin } from './plugins/error-reporting.plugin.js';
 import { createFormatError } from './plugins/format-error.js';
 import { loadManifest } from './plugins/persisted-queries/manifest.js';
@@ -21,6 +21,7 @@ import { registerTrustedDocuments } from './plugins/persisted-queries/trusted-do
 import { createQueryLimitRules, createQueryLimitsPlugin } from './plugins/query-limits/index.js';
 import { createSchema } from './schema.js';
 import { createAccessTokensFor, createServices } from './services.js';
+import { createSubscriptionHandler } from './subscriptions/websocket.js';
 
 const requestIdPattern = /^[\w.:-]{1,128}$/;
 
@@ -53,8 +54,12 @@ export async function createServer(infra: Infra): Promise<FastifyInstance> {
   const services = createServices(infra, accessTokens);
   const authenticate = createAuthenticator({ accessTokens, authenticateApiKey: (secret) => services.apiKeys.authenticate(secret) });
 
+  const schema = createSchema({ rateLimits: config.rateLimits, redis: infra.redis });
+  const createContext = createContextFactory({ prisma: infra.db.prisma, services });
+  const manifest = loadManifest(manifestPath);
+  const formatError = createFormatError({ includeStacktrace: config.env === 'development', maskSuggestions: config.isProduction });
   const apollo = new ApolloServer<GraphQLContext>({
-    schema: createSchema({ rateLimits: config.rateLimits, redis: infra.redis }),
+    schema,
     logger: infra.logger.child({ component: 'apollo' }),
     introspection: !config.isProduction,
     includeStacktraceInErrorResponses: false,
@@ -66,7 +71,7 @@ export async function createServer(infra: Infra): Promise<FastifyInstance> {
       cache: new KeyvAdapter<string>(infra.cache.keyv as unknown as ConstructorParameters<typeof KeyvAdapter<string>>[0]),
       ttl: 86_400,
     },
-    formatError: createFormatError({ includeStacktrace: config.env === 'development', maskSuggestions: config.isProduction }),
+    formatError,
     validationRules: createQueryLimitRules(config.queryLimits),
     plugins: [
       createQueryLimitsPlugin(config.queryLimits),
@@ -79,6 +84,7 @@ export async function createServer(infra: Infra): Promise<FastifyInstance> {
   // Fastify drain plugin would call app.close() from inside it, which never resolves.)
   app.addHook('onClose', () => apollo.stop());
 
+  await app.register(websocket, { options: { maxPayload: config.http.bodyLimitBytes } });
   await app.register(async (graphql) => {
     graphql.addHook('onRequest', async (request, reply) => {
       try {
@@ -89,23 +95,27 @@ export async function createServer(infra: Infra): Promise<FastifyInstance> {
         throw Object.assign(new Error(error.message), { statusCode: 401, extensions: error.extensions });
       }
     });
-    registerTrustedDocuments(graphql, { manifest: loadManifest(manifestPath), enforceForAll: config.persistedQueriesOnly });
-    await graphql.register(fastifyApollo(apollo), {
-      path: '/graphql',
-      context: async (request): Promise<GraphQLContext> => {
-        const viewer = request.viewer ?? { kind: 'anonymous' };
-        const loaders = createLoaders(infra.db.prisma);
-        return {
-          requestId: request.id,
-          log: request.log,
-          ip: request.ip,
-          viewer,
-          access: createAccess(viewer, (userId) => loaders.userAccessById.load(userId)),
-          scope: { viewer, requestId: request.id, ip: request.ip },
-          loaders,
-          services,
-        };
-      },
+    registerTrustedDocuments(graphql, { manifest, enforceForAll: config.persistedQueriesOnly });
+    // One path, two protocols: HTTP for queries and mutations, graphql-ws (a GET upgrade) for subscriptions.
+    const handler = fastifyApolloHandler<GraphQLContext>(apollo, {
+      context: async (request) =>
+        createContext({ requestId: request.id, log: request.log, ip: request.ip, viewer: request.viewer ?? { kind: 'anonymous' } }),
+    });
+    graphql.route({ method: ['POST', 'OPTIONS'], url: '/graphql', handler });
+    graphql.route({
+      method: 'GET',
+      url: '/graphql',
+      handler,
+      wsHandler: createSubscriptionHandler({
+        schema,
+        authenticate,
+        createContext,
+        manifest,
+        enforceManifestForAll: config.persistedQueriesOnly,
+        formatError,
+        isProduction: config.isProduction,
+        log: app.log,
+      }),
     });
   });
   registerHealthRoutes(app, infra);

@@ -20,6 +20,7 @@ export function createServices(infra: Infra, accessTokens: AccessTokens) {
     }),
     menu: createMenuService({ prisma }),
     orders: createOrdersService({ prisma, events: infra.events }),
+    events: infra.events,
     auditLogs: createAuditLogService({ prisma }),
     restaurants: createRestaurantsService({ prisma }),
   };

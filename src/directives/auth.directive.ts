@@ -38,20 +38,33 @@ export function authDirectiveTransformer(ownerLookups: OwnerLookups): SchemaTran
           ...(scope ? { scope: scope.requires as string } : {}),
         };
         const returnType = getNamedType(fieldConfig.type).name;
+        const authorize = async (source: unknown, args: Args, context: GraphQLContext) => {
+          if (context.viewer.kind === 'anonymous') throw new UnauthenticatedError();
+          const target = await owningRestaurant(source, args, context, typeName, returnType, ownerLookups);
+          try {
+            await context.access.authorize(requirement, target.restaurantId);
+          } catch (error) {
+            if (target.hideAs && error instanceof AppError && error.code === ErrorCode.FORBIDDEN) throw target.hideAs;
+            throw error;
+          }
+        };
         const resolve: GraphQLFieldResolver<unknown, GraphQLContext, Args> = fieldConfig.resolve ?? defaultFieldResolver;
+        const { subscribe } = fieldConfig;
         return {
           ...fieldConfig,
           resolve: async (source, args, context, info) => {
-            if (context.viewer.kind === 'anonymous') throw new UnauthenticatedError();
-            const target = await owningRestaurant(source, args, context, typeName, returnType, ownerLookups);
-            try {
-              await context.access.authorize(requirement, target.restaurantId);
-            } catch (error) {
-              if (target.hideAs && error instanceof AppError && error.code === ErrorCode.FORBIDDEN) throw target.hideAs;
-              throw error;
-            }
+            await authorize(source, args, context);
             return resolve(source, args, context, info);
           },
+          // Subscriptions are checked when they start, not only when their first event arrives.
+          ...(subscribe
+            ? {
+                subscribe: async (source: unknown, args: Args, context: GraphQLContext, info: Parameters<typeof resolve>[3]) => {
+                  await authorize(source, args, context);
+                  return subscribe(source, args, context, info);
+                },
+              }
+            : {}),
         };
       },
     });

@@ -11,8 +11,8 @@ export type DomainEvent =
 export interface EventBus {
   /** Delivered to subscribers on every server instance (through Redis when there is one). */
   publish(event: DomainEvent): Promise<void>;
-  /** Events of `type` until the signal aborts. */
-  subscribe<T extends DomainEvent['type']>(type: T, signal: AbortSignal): AsyncIterable<Extract<DomainEvent, { type: T }>>;
+  /** Events of `type`, until the consumer stops iterating or the signal aborts. */
+  subscribe<T extends DomainEvent['type']>(type: T, signal?: AbortSignal): AsyncIterable<Extract<DomainEvent, { type: T }>>;
   close(): Promise<void>;
 }
 
@@ -41,9 +41,9 @@ export async function createEventBus(redis: Redis | null): Promise<EventBus> {
     },
     async *subscribe(type, signal) {
       try {
-        for await (const [event] of on(local, type, { signal })) yield event;
+        for await (const [event] of on(local, type, signal ? { signal } : {})) yield event;
       } catch (error) {
-        if (!signal.aborted) throw error;
+        if (!signal?.aborted) throw error;
       }
     },
     async close() {

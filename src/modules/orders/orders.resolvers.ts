@@ -2,6 +2,7 @@ import type { GraphQLContext } from '../../context.js';
 import { NotFoundError } from '../../errors.js';
 import type { Resolvers } from '../../generated/graphql.js';
 import type { OrderItem } from '../../generated/prisma/client.js';
+import { ordersSubscriptions } from './orders.subscriptions.js';
 
 const money = (amount: number, currency: string) => ({ amount, currency });
 
@@ -28,6 +29,7 @@ export const ordersResolvers: Resolvers = {
     createOrder: (_parent, { input }, { services, scope }) => services.orders.create(input, scope),
     updateOrderStatus: (_parent, { id, status }, { services, scope }) => services.orders.updateStatus(id, status, scope),
   },
+  Subscription: ordersSubscriptions,
   Restaurant: {
     orders: async (restaurant, filters, context) => primed(await context.services.orders.list(restaurant.id, filters), context),
   },

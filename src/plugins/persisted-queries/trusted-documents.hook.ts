@@ -19,6 +19,8 @@ export function registerTrustedDocuments(
 ): void {
   const { manifest } = options;
   app.addHook('preHandler', async (request, reply) => {
+    // WebSocket upgrades carry no document; subscriptions are checked when they start.
+    if (request.ws) return;
     const fromQueryString = request.method === 'GET';
     const payload = (fromQueryString ? parseGetRequest(request.query as Record<string, string>) : request.body) as unknown;
     const operations = (Array.isArray(payload) ? payload : [payload]).filter(

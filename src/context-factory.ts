@@ -1,0 +1,31 @@
+import type { FastifyBaseLogger } from 'fastify';
+import { createAccess } from './auth/access.js';
+import type { Viewer } from './auth/viewer.js';
+import type { GraphQLContext } from './context.js';
+import type { Db } from './infra/db.js';
+import { createLoaders } from './loaders.js';
+import type { Services } from './services.js';
+
+export interface ContextRequest {
+  requestId: string;
+  log: FastifyBaseLogger;
+  ip: string;
+  viewer: Viewer;
+}
+
+/** Builds the per-operation context, the same for HTTP requests and WebSocket subscriptions. */
+export function createContextFactory(deps: { prisma: Db; services: Services }) {
+  return ({ requestId, log, ip, viewer }: ContextRequest): GraphQLContext => {
+    const loaders = createLoaders(deps.prisma);
+    return {
+      requestId,
+      log,
+      ip,
+      viewer,
+      access: createAccess(viewer, (userId) => loaders.userAccessById.load(userId)),
+      scope: { viewer, requestId, ip },
+      loaders,
+      services: deps.services,
+    };
+  };
+}

@@ -1,0 +1,122 @@
+import { type Client, createClient } from 'graphql-ws';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import WebSocket from 'ws';
+import { aRestaurant, aUser } from './testkit/seed-builder.js';
+import { type Json, startTestServer, type TestServer } from './testkit/test-server.js';
+
+const orderUpdated = 'subscription($r: ID!) { orderUpdated(restaurantId: $r) { id status total { amount } } }';
+const createOrder = 'mutation($input: CreateOrderInput!) { createOrder(input: $input) { id } }';
+
+function connect(server: TestServer, connectionParams: Record<string, string>): Client {
+  return createClient({
+    url: `${server.url.replace('http', 'ws')}/graphql`,
+    webSocketImpl: WebSocket,
+    connectionParams,
+    retryAttempts: 0,
+    lazy: true,
+  });
+}
+
+/** Collects the first `count` results of a subscription (or its error). */
+function take(client: Client, query: string, variables: Record<string, unknown>, count: number) {
+  const results: Json[] = [];
+  let unsubscribe: () => void = () => {};
+  const done = new Promise<Json[]>((resolve, reject) => {
+    unsubscribe = client.subscribe(
+      { query, variables },
+      {
+        next: (result) => {
+          results.push(result);
+          if (results.length === count) resolve(results);
+        },
+        error: (error) => (results.length ? resolve(results) : reject(error)),
+        complete: () => resolve(results),
+      },
+    );
+  });
+  return { done, unsubscribe: () => unsubscribe() };
+}
+
+const tick = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('subscriptions over graphql-ws', () => {
+  let server: TestServer;
+  const clients: Client[] = [];
+  beforeAll(async () => {
+    server = await startTestServer();
+  });
+  afterAll(async () => {
+    await Promise.all(clients.map((client) => client.dispose()));
+    await server?.close();
+  });
+
+  async function setUp() {
+    const prisma = server.infra.db.prisma;
+    const { restaurant, categories } = await aRestaurant(prisma).withCategory('Mains', 1).build();
+    const staff = await aUser(prisma).memberOf(restaurant.id, 'STAFF').build();
+    const headers = await server.loginAs(staff.email);
+    const menuItemId = categories[0]?.items[0]?.id as string;
+    const place = async () =>
+      (
+        await server.graphql<Json>(
+          createOrder,
+          { input: { restaurantId: restaurant.id, idempotencyKey: `k-${Math.random()}`, items: [{ menuItemId, quantity: 2 }] } },
+          headers,
+        )
+      ).body.data.createOrder.id as string;
+    return { restaurant, headers, place };
+  }
+
+  it('delivers new orders and status changes to staff of the restaurant', async () => {
+    const { restaurant, headers, place } = await setUp();
+    const client = connect(server, { authorization: headers.authorization });
+    clients.push(client);
+    const events = take(client, orderUpdated, { r: restaurant.id }, 2);
+    await tick(300);
+
+    const orderId = await place();
+    await server.graphql('mutation($id: ID!) { updateOrderStatus(id: $id, status: CONFIRMED) { id } }', { id: orderId }, headers);
+
+    const results = await events.done;
+    expect(results.map((result) => result.data.orderUpdated)).toEqual([
+      { id: orderId, status: 'PENDING', total: { amount: 1100 } },
+      { id: orderId, status: 'CONFIRMED', total: { amount: 1100 } },
+    ]);
+  });
+
+  it("refuses another restaurant's stream and anonymous sockets", async () => {
+    const { restaurant } = await setUp();
+    const outsider = await setUp();
+    const client = connect(server, { authorization: outsider.headers.authorization });
+    clients.push(client);
+
+    const denied = await take(client, orderUpdated, { r: restaurant.id }, 1).done;
+    expect(denied[0]?.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+
+    const anonymous = connect(server, {});
+    clients.push(anonymous);
+    const anonymousResult = await take(anonymous, orderUpdated, { r: restaurant.id }, 1).done;
+    expect(anonymousResult[0]?.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+
+    const forged = connect(server, { authorization: 'Bearer not.a.token' });
+    clients.push(forged);
+    await expect(take(forged, orderUpdated, { r: restaurant.id }, 1).done).rejects.toMatchObject({ code: 4403 });
+  });
+
+  it.skipIf(!inject('redisUrl'))('fans events out through Redis to subscribers on another server instance', async () => {
+    const { restaurant, headers, place } = await setUp();
+    const other = await startTestServer();
+    try {
+      const client = connect(other, { authorization: headers.authorization });
+      clients.push(client);
+      const events = take(client, orderUpdated, { r: restaurant.id }, 1);
+      await tick(300);
+
+      const orderId = await place();
+
+      expect((await events.done)[0]?.data.orderUpdated.id).toBe(orderId);
+    } finally {
+      await other.close();
+    }
+  });
+});
