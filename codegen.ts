@@ -27,6 +27,7 @@ const config: CodegenConfig = {
           AuthPayload: '../modules/identity/identity.service.js#Session as SessionModel',
           Order: './prisma/client.js#Order as OrderModel',
           AuditLog: './prisma/client.js#AuditLog as AuditLogModel',
+          SalesAnalytics: '../modules/analytics/analytics.service.js#AnalyticsPeriod',
           OrderItem: './prisma/client.js#OrderItem as OrderItemModel',
         },
         scalars: { ID: 'string', DateTime: 'Date' },

@@ -9,6 +9,7 @@ import { authDirectiveTransformer } from './directives/auth.directive.js';
 import { rateLimitDirectiveTransformer } from './directives/rate-limit.directive.js';
 import type { Resolvers } from './generated/graphql.js';
 import type { Redis } from './infra/redis.js';
+import { analyticsResolvers } from './modules/analytics/analytics.resolvers.js';
 import { auditResolvers } from './modules/audit/audit.resolvers.js';
 import { apiKeysResolvers } from './modules/api-keys/api-keys.resolvers.js';
 import { identityResolvers } from './modules/identity/identity.resolvers.js';
@@ -36,7 +37,7 @@ const baseResolvers: Resolvers = {
 
 /** The federated subgraph schema: SDL + every module's resolvers, then the directive transforms. */
 export function createSchema(deps: { rateLimits: Config['rateLimits']; redis: Redis | null }): GraphQLSchema {
-  const resolvers = mergeResolvers([baseResolvers, restaurantsResolvers, menuResolvers, identityResolvers, apiKeysResolvers, ordersResolvers, auditResolvers]);
+  const resolvers = mergeResolvers([baseResolvers, restaurantsResolvers, menuResolvers, identityResolvers, apiKeysResolvers, ordersResolvers, auditResolvers, analyticsResolvers]);
   // biome-ignore lint/suspicious/noExplicitAny: buildSubgraphSchema's resolver map type is looser than codegen's.
   const subgraph = buildSubgraphSchema({ typeDefs: loadTypeDefs(), resolvers: resolvers as any });
   // Order matters: the last transformer applied runs first. Rate limits wrap access checks, so

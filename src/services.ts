@@ -1,6 +1,7 @@
 import { type AccessTokens, createAccessTokens } from './auth/access-tokens.js';
 import type { Infra } from './infra/infra.js';
 import { createRestaurantsService } from './modules/restaurants/restaurants.service.js';
+import { createAnalyticsService } from './modules/analytics/analytics.service.js';
 import { createAuditLogService } from './modules/audit/audit-log.service.js';
 import { createApiKeysService } from './modules/api-keys/api-keys.service.js';
 import { createIdentityService } from './modules/identity/identity.service.js';
@@ -21,6 +22,7 @@ export function createServices(infra: Infra, accessTokens: AccessTokens) {
     menu: createMenuService({ prisma }),
     orders: createOrdersService({ prisma, events: infra.events }),
     events: infra.events,
+    analytics: createAnalyticsService({ prisma }),
     auditLogs: createAuditLogService({ prisma }),
     restaurants: createRestaurantsService({ prisma }),
   };
