@@ -47,7 +47,9 @@ export function withHttpStatus<E extends GraphQLError>(error: E, status: number)
 
 export class NotFoundError extends AppError {
   constructor(entity: string, id: string) {
-    super(ErrorCode.NOT_FOUND, `${entity} "${id}" was not found.`, { entity, id });
+    // Echo the id the client sent, but never more than a reasonable id's worth of it.
+    const shown = id.length > 64 ? `${id.slice(0, 64)}…` : id;
+    super(ErrorCode.NOT_FOUND, `${entity} "${shown}" was not found.`, { entity, id: shown });
   }
 }
 

@@ -10,11 +10,12 @@ import type { GraphQLContext } from './context.js';
 import { createContextFactory } from './context-factory.js';
 import { AppError } from './errors.js';
 import { registerHealthRoutes } from './health/health.routes.js';
-import { registerHttpErrorHandlers } from './http/http-errors.js';
+import { registerHttpErrorHandlers, stampRequestIdOnErrors } from './http/http-errors.js';
 import { registerHttpSecurity } from './http/security.js';
 import type { Infra } from './infra/infra.js';
 import { createErrorReportingPlugin } from './plugins/error-reporting.plugin.js';
 import { createFormatError } from './plugins/format-error.js';
+import { createInputSanityPlugin } from './plugins/input-sanity.plugin.js';
 import { loadManifest } from './plugins/persisted-queries/manifest.js';
 import { manifestPath } from './plugins/persisted-queries/paths.js';
 import { registerTrustedDocuments } from './plugins/persisted-queries/trusted-documents.hook.js';
@@ -74,6 +75,7 @@ export async function createServer(infra: Infra): Promise<FastifyInstance> {
     formatError,
     validationRules: createQueryLimitRules(config.queryLimits),
     plugins: [
+      createInputSanityPlugin(),
       createQueryLimitsPlugin(config.queryLimits),
       createErrorReportingPlugin(),
       ...(config.isProduction ? [ApolloServerPluginLandingPageDisabled()] : []),
@@ -96,6 +98,7 @@ export async function createServer(infra: Infra): Promise<FastifyInstance> {
       }
     });
     registerTrustedDocuments(graphql, { manifest, enforceForAll: config.persistedQueriesOnly });
+    stampRequestIdOnErrors(graphql);
     // One path, two protocols: HTTP for queries and mutations, graphql-ws (a GET upgrade) for subscriptions.
     const handler = fastifyApolloHandler<GraphQLContext>(apollo, {
       context: async (request) =>

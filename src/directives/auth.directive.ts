@@ -2,7 +2,7 @@ import { getDirective, MapperKind, mapSchema } from '@graphql-tools/utils';
 import { defaultFieldResolver, type GraphQLFieldResolver, type GraphQLObjectType, getNamedType } from 'graphql';
 import type { AccessRequirement, RequiredRole } from '../auth/access.js';
 import type { GraphQLContext } from '../context.js';
-import { AppError, ErrorCode, NotFoundError, UnauthenticatedError } from '../errors.js';
+import { AppError, ErrorCode, NotFoundError, UnauthenticatedError, ValidationError } from '../errors.js';
 import { assertDirectivesDefined } from './directive-definitions.js';
 import type { SchemaTransformer } from './index.js';
 
@@ -10,6 +10,8 @@ import type { SchemaTransformer } from './index.js';
 export type OwnerLookups = Record<string, (id: string, context: GraphQLContext) => Promise<string | null>>;
 
 type Args = Record<string, unknown>;
+
+const maxIdLength = 64;
 
 /**
  * `@auth` (users, by role) and `@scope` (partner keys, by scope) on fields and types: one access
@@ -86,6 +88,9 @@ async function owningRestaurant(
   const id = args.id ?? input.id;
   const lookup = ownerLookups[returnType];
   if (typeof id === 'string' && lookup) {
+    // Ids are opaque but bounded: an oversized one never reaches the database.
+    if (id.length > maxIdLength)
+      throw new ValidationError(args.id === undefined ? 'input.id' : 'id', `must be at most ${maxIdLength} characters`);
     const notFound = new NotFoundError(returnType, id);
     const owner = await lookup(id, context);
     if (owner === null) throw notFound;

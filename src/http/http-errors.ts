@@ -29,10 +29,26 @@ export function registerHttpErrorHandlers(app: FastifyInstance): void {
     reply.status(status).send({ errors: [{ message, extensions }] });
   });
   app.setNotFoundHandler((request, reply) => {
-    reply
-      .status(404)
-      .send({
-        errors: [{ message: `No route ${request.method} ${request.url}.`, extensions: { code: 'NOT_FOUND', requestId: request.id } }],
-      });
+    reply.status(404).send({
+      errors: [{ message: `No route ${request.method} ${request.url}.`, extensions: { code: 'NOT_FOUND', requestId: request.id } }],
+    });
+  });
+}
+
+/**
+ * Apollo answers some requests before any plugin runs (CSRF prevention, batching refused); this
+ * adds the request id to those errors too, so every error body can be matched with the logs.
+ */
+export function stampRequestIdOnErrors(app: FastifyInstance): void {
+  app.addHook('onSend', async (request, _reply, payload) => {
+    if (typeof payload !== 'string' || !payload.includes('"errors"') || payload.includes('"requestId"')) return payload;
+    try {
+      const body = JSON.parse(payload) as { errors?: Array<{ extensions?: Record<string, unknown> }> };
+      if (!Array.isArray(body.errors)) return payload;
+      for (const error of body.errors) error.extensions = { ...error.extensions, requestId: request.id };
+      return JSON.stringify(body);
+    } catch {
+      return payload;
+    }
   });
 }

@@ -10,8 +10,10 @@ import { AppError, ErrorCode } from '../errors.js';
 export function createFormatError(options: { includeStacktrace: boolean; maskSuggestions?: boolean }) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     // "Did you mean …?" hints map the schema for whoever probes it; production keeps them to itself.
-    if (options.maskSuggestions && formatted.extensions?.code === 'GRAPHQL_VALIDATION_FAILED') {
-      formatted = { ...formatted, message: formatted.message.replace(/ Did you mean .+\?$/, '') };
+    // Variable coercion errors (BAD_USER_INPUT without a path) carry the same hints.
+    const code = formatted.extensions?.code;
+    if (options.maskSuggestions && (code === 'GRAPHQL_VALIDATION_FAILED' || (code === 'BAD_USER_INPUT' && !formatted.path))) {
+      formatted = { ...formatted, message: formatted.message.replace(/ ?Did you mean .+\?$/, '') };
     }
     const original = unwrapResolverError(error);
     if (original instanceof AppError) return withoutStacktrace(formatted, options);
