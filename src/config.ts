@@ -50,7 +50,8 @@ const envSchema = z
     RATE_LIMIT_WEBHOOK: rateLimitTier.default({ limit: 100, durationSeconds: 60 }),
     RATE_LIMIT_ANONYMOUS_HTTP: rateLimitTier.default({ limit: 100, durationSeconds: 900 }),
     QUERY_MAX_DEPTH: positiveInt.default(10),
-    QUERY_MAX_COST: positiveInt.default(1_000),
+    // Sized so one page of 50 orders with their lines, menu items and categories (cost ~3,750) fits.
+    QUERY_MAX_COST: positiveInt.default(5_000),
     QUERY_MAX_LIST_SIZE: positiveInt.default(100),
     QUERY_MAX_ALIASES: positiveInt.default(30),
     QUERY_MAX_ROOT_FIELDS: positiveInt.default(10),

@@ -254,8 +254,8 @@ describe('orders', () => {
       });
 
       expect(orders).toBe(count);
-      // restaurant, viewer's roles, order page, count, items, menu items, categories.
-      expect(statements).toHaveLength(7);
+      // restaurant, the viewer's roles (user, then memberships), order page, count, items, menu items, categories.
+      expect(statements).toHaveLength(8);
     },
   );
 
