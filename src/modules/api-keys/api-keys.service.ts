@@ -38,6 +38,10 @@ export function createApiKeysService(deps: { prisma: Db; onTouchError: (error: u
       const data = parseInput(createApiKeyInput, input, 'input');
       const secret = generateSecret('sk');
       const apiKey = await prisma.$transaction(async (tx) => {
+        // Members were checked by @auth; only a platform admin gets here for a restaurant that does not exist.
+        if (!(await tx.restaurant.findUnique({ where: { id: data.restaurantId }, select: { id: true } }))) {
+          throw new NotFoundError('Restaurant', data.restaurantId);
+        }
         const created = await tx.apiKey.create({
           data: {
             restaurantId: data.restaurantId,

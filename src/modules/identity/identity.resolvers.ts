@@ -27,7 +27,12 @@ export const identityResolvers: Resolvers = {
       const shares = visible === null || memberships.some((membership) => visible.includes(membership.restaurantId));
       return self || shares ? user : null;
     },
-    memberships: (user, _args, { loaders }) => loaders.membershipsByUserId.load(user.id),
+    // Colleagues see only the restaurants they share: where else someone works is theirs to tell.
+    memberships: async (user, _args, { loaders, access }) => {
+      const [memberships, visible] = await Promise.all([loaders.membershipsByUserId.load(user.id), access.visibleRestaurantIds()]);
+      if (access.isUser(user.id) || visible === null) return memberships;
+      return memberships.filter((membership) => visible.includes(membership.restaurantId));
+    },
   },
   Membership: {
     restaurant: async (membership, _args, { loaders }) => {

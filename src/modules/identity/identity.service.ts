@@ -66,13 +66,11 @@ export function createIdentityService(deps: { prisma: Db; accessTokens: AccessTo
         if (!current) return { kind: 'invalid' as const };
         if (current.revokedAt) return { kind: 'reused' as const, familyId: current.familyId, userId: current.userId };
         if (current.expiresAt <= new Date()) return { kind: 'expired' as const };
-        const issued = await issueRefreshToken(tx, current.userId, current.familyId);
         // Conditional update: of two concurrent refreshes with one token, only one rotates it.
-        const rotated = await tx.refreshToken.updateMany({
-          where: { id: current.id, revokedAt: null },
-          data: { revokedAt: new Date(), replacedById: issued.row.id },
-        });
+        const rotated = await tx.refreshToken.updateMany({ where: { id: current.id, revokedAt: null }, data: { revokedAt: new Date() } });
         if (rotated.count === 0) return { kind: 'reused' as const, familyId: current.familyId, userId: current.userId };
+        const issued = await issueRefreshToken(tx, current.userId, current.familyId);
+        await tx.refreshToken.update({ where: { id: current.id }, data: { replacedById: issued.row.id } });
         await recordAudit(
           tx,
           { ...scope, viewer: { kind: 'user', userId: current.userId } },
@@ -86,7 +84,7 @@ export function createIdentityService(deps: { prisma: Db; accessTokens: AccessTo
       });
       if (outcome.kind === 'rotated') return session(outcome.user, outcome.secret);
       if (outcome.kind === 'reused') {
-        // Outside the rolled-back transaction above: the revocation must stick.
+        // The transaction above only read (it returned instead of throwing); revoke in a new one.
         await prisma.$transaction(async (tx) => {
           await tx.refreshToken.updateMany({ where: { familyId: outcome.familyId, revokedAt: null }, data: { revokedAt: new Date() } });
           await recordAudit(
