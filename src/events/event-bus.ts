@@ -9,7 +9,10 @@ export type DomainEvent =
   | { type: 'taskAssigned'; restaurantId: string; taskId: string; assigneeId: string };
 
 export interface EventBus {
-  /** Delivered to subscribers on every server instance (through Redis when there is one). */
+  /**
+   * Delivered to subscribers on every server instance (through Redis when there is one). Events are
+   * notifications of changes already committed: a failure to deliver is reported, never thrown.
+   */
   publish(event: DomainEvent): Promise<void>;
   /** Events of `type`, until the consumer stops iterating or the signal aborts. */
   subscribe<T extends DomainEvent['type']>(type: T, signal?: AbortSignal): AsyncIterable<Extract<DomainEvent, { type: T }>>;
@@ -20,7 +23,7 @@ export interface EventBus {
  * Redis pub/sub fan-out when Redis is configured (a dedicated subscriber connection, as Redis
  * requires), else an in-process emitter. Either way local subscribers read from one emitter.
  */
-export async function createEventBus(redis: Redis | null): Promise<EventBus> {
+export async function createEventBus(redis: Redis | null, onError: (error: unknown) => void): Promise<EventBus> {
   const local = new EventEmitter();
   local.setMaxListeners(0);
   const deliver = (event: DomainEvent) => local.emit(event.type, event);
@@ -31,13 +34,19 @@ export async function createEventBus(redis: Redis | null): Promise<EventBus> {
   if (redis) {
     subscriber = redis.duplicate();
     subscriber.on('message', (_channel: string, message: string) => deliver(JSON.parse(message) as DomainEvent));
-    await subscriber.subscribe(channel);
+    // Not awaited: a Redis that is down at start-up must not stop the server; ioredis subscribes
+    // again by itself once it reconnects.
+    subscriber.on('error', onError);
+    subscriber.subscribe(channel).catch(onError);
   }
 
   return {
     async publish(event) {
-      if (redis) await redis.publish(channel, JSON.stringify(event));
-      else deliver(event);
+      if (!redis) {
+        deliver(event);
+        return;
+      }
+      await redis.publish(channel, JSON.stringify(event)).catch(onError);
     },
     async *subscribe(type, signal) {
       try {

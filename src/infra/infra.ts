@@ -24,7 +24,7 @@ export async function createInfra(config: Config, logger: Logger): Promise<Infra
   redis?.connect().catch((error: unknown) => logger.error({ component: 'redis', err: error }, 'redis unreachable at start-up'));
   const cache = createCacheStore(config.redis);
   cache.keyv.on('error', (error) => logger.warn({ component: 'cache', err: error }, 'cache store error'));
-  const events = await createEventBus(redis);
+  const events = await createEventBus(redis, (error) => logger.warn({ component: 'events', err: error }, 'event delivery failed'));
   return {
     config,
     logger,
