@@ -93,6 +93,48 @@ describe('persisted queries', () => {
     expect(unknownId.body.errors[0].extensions.code).toBe('PERSISTED_QUERY_NOT_ALLOWED');
   });
 
+  it('lets a partner with orders scopes place, follow and list orders, recorded as the key in the audit log', async () => {
+    const prisma = server.infra.db.prisma;
+    const { restaurant, categories } = await aRestaurant(prisma).withCategory('Mains', 1).build();
+    const owner = await aUser(prisma).memberOf(restaurant.id, 'OWNER').build();
+    const ownerHeaders = await server.loginAs(owner.email);
+    const createKey = async (scopes: string[]) =>
+      (
+        await server.graphql<{ createApiKey: { secret: string; apiKey: { id: string } } }>(
+          'mutation($input: CreateApiKeyInput!) { createApiKey(input: $input) { secret apiKey { id } } }',
+          { input: { restaurantId: restaurant.id, partnerName: 'DeliveryCo', scopes } },
+          ownerHeaders,
+        )
+      ).body.data?.createApiKey;
+    const writer = await createKey(['ORDERS_READ', 'ORDERS_WRITE']);
+    const reader = await createKey(['ORDERS_READ']);
+    const input = {
+      restaurantId: restaurant.id,
+      idempotencyKey: 'partner-1',
+      items: [{ menuItemId: categories[0]?.items[0]?.id, quantity: 2 }],
+    };
+
+    const placed = await byId(server, operation('PartnerCreateOrder').id, { input }, { 'x-api-key': writer?.secret ?? '' });
+    const refused = await byId(
+      server,
+      operation('PartnerCreateOrder').id,
+      { input: { ...input, idempotencyKey: 'partner-2' } },
+      { 'x-api-key': reader?.secret ?? '' },
+    );
+    const listed = await byId(
+      server,
+      operation('PartnerOrders').id,
+      { restaurantId: restaurant.id, first: 10 },
+      { 'x-api-key': reader?.secret ?? '' },
+    );
+
+    expect(placed.body.data.createOrder).toMatchObject({ status: 'PENDING', total: { amount: 1100, currency: 'EUR' } });
+    expect(refused.body.errors[0].extensions.code).toBe('FORBIDDEN');
+    expect(listed.body.data.orders.edges.map((edge: { node: { id: string } }) => edge.node.id)).toEqual([placed.body.data.createOrder.id]);
+    const audit = await prisma.auditLog.findFirstOrThrow({ where: { entityId: placed.body.data.createOrder.id, action: 'order.create' } });
+    expect(audit).toMatchObject({ actorId: null, actorApiKeyId: writer?.apiKey.id });
+  });
+
   it('serves manifest operations by id to everyone', async () => {
     const { restaurant } = await aRestaurant(server.infra.db.prisma).withCategory('Mains', 2).build();
 
