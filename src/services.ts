@@ -1,12 +1,16 @@
 import { type AccessTokens, createAccessTokens } from './auth/access-tokens.js';
 import type { Infra } from './infra/infra.js';
-import { createRestaurantsService } from './modules/restaurants/restaurants.service.js';
 import { createAnalyticsService } from './modules/analytics/analytics.service.js';
-import { createAuditLogService } from './modules/audit/audit-log.service.js';
 import { createApiKeysService } from './modules/api-keys/api-keys.service.js';
+import { createAuditLogService } from './modules/audit/audit-log.service.js';
 import { createIdentityService } from './modules/identity/identity.service.js';
+import { createInventoryService } from './modules/inventory/inventory.service.js';
 import { createMenuService } from './modules/menu/menu.service.js';
+import { createMenuManagementService } from './modules/menu/menu-management.service.js';
 import { createOrdersService } from './modules/orders/orders.service.js';
+import { createRestaurantsService } from './modules/restaurants/restaurants.service.js';
+import { createTasksService } from './modules/tasks/tasks.service.js';
+import { createTimeClockService } from './modules/time-clock/time-clock.service.js';
 
 export type Services = ReturnType<typeof createServices>;
 
@@ -20,7 +24,11 @@ export function createServices(infra: Infra, accessTokens: AccessTokens) {
       onTouchError: (error) => infra.logger.warn({ component: 'api-keys', err: error }, 'could not record API key use'),
     }),
     menu: createMenuService({ prisma }),
+    menuManagement: createMenuManagementService({ prisma }),
+    inventory: createInventoryService({ prisma, events: infra.events }),
     orders: createOrdersService({ prisma, events: infra.events }),
+    tasks: createTasksService({ prisma, events: infra.events }),
+    timeClock: createTimeClockService({ prisma }),
     events: infra.events,
     analytics: createAnalyticsService({ prisma }),
     auditLogs: createAuditLogService({ prisma }),

@@ -103,6 +103,56 @@ describe('subscriptions over graphql-ws', () => {
     await expect(take(forged, orderUpdated, { r: restaurant.id }, 1).done).rejects.toMatchObject({ code: 4403 });
   });
 
+  it('tells staff once when stock falls to its reorder threshold', async () => {
+    const prisma = server.infra.db.prisma;
+    const { restaurant, stock } = await aRestaurant(prisma).withStock('Flour', 10, { threshold: 4 }).build();
+    const manager = await aUser(prisma).memberOf(restaurant.id, 'MANAGER').build();
+    const headers = await server.loginAs(manager.email);
+    const client = connect(server, { authorization: headers.authorization });
+    clients.push(client);
+    const events = take(client, 'subscription($r: ID!) { inventoryLow(restaurantId: $r) { id name quantity } }', { r: restaurant.id }, 1);
+    await tick(300);
+    const waste = (delta: string) =>
+      server.graphql(
+        'mutation($input: AdjustInventoryInput!) { adjustInventory(input: $input) { id } }',
+        { input: { inventoryItemId: stock[0]?.id, reason: 'WASTE', delta } },
+        headers,
+      );
+
+    await waste('-5'); // 10 → 5: still above 4
+    await waste('-2'); // 5 → 3: crosses
+
+    const [result] = await events.done;
+    expect(result?.data.inventoryLow).toEqual({ id: stock[0]?.id, name: 'Flour', quantity: '3' });
+  });
+
+  it('tells a member when a task is assigned to them, and nobody else', async () => {
+    const prisma = server.infra.db.prisma;
+    const { restaurant } = await aRestaurant(prisma).build();
+    const manager = await aUser(prisma).memberOf(restaurant.id, 'MANAGER').build();
+    const assignee = await aUser(prisma).memberOf(restaurant.id, 'STAFF').build();
+    const bystander = await aUser(prisma).memberOf(restaurant.id, 'STAFF').build();
+    const listen = async (user: { email: string }) => {
+      const client = connect(server, { authorization: (await server.loginAs(user.email)).authorization });
+      clients.push(client);
+      return take(client, 'subscription { taskAssigned { title assignee { email } } }', {}, 1);
+    };
+    const forAssignee = await listen(assignee);
+    const forBystander = await listen(bystander);
+    await tick(300);
+
+    await server.graphql(
+      'mutation($input: CreateTaskInput!) { createTask(input: $input) { id } }',
+      { input: { restaurantId: restaurant.id, title: 'Polish the brass', assigneeId: assignee.id } },
+      await server.loginAs(manager.email),
+    );
+
+    expect((await forAssignee.done)[0]?.data.taskAssigned).toEqual({ title: 'Polish the brass', assignee: { email: assignee.email } });
+    const bystanderGot = await Promise.race([forBystander.done.then(() => 'event'), tick(500).then(() => 'nothing')]);
+    expect(bystanderGot).toBe('nothing');
+    forBystander.unsubscribe();
+  });
+
   it.skipIf(!inject('redisUrl'))('fans events out through Redis to subscribers on another server instance', async () => {
     const { restaurant, headers, place } = await setUp();
     const other = await startTestServer();

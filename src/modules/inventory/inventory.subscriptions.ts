@@ -1,0 +1,18 @@
+import type { GraphQLContext } from '../../context.js';
+import type { SubscriptionResolvers } from '../../generated/graphql.js';
+
+/** Each event is re-read from the database: a subscription's loaders live as long as the socket. */
+export const inventorySubscriptions: SubscriptionResolvers<GraphQLContext> = {
+  inventoryLow: {
+    subscribe: async function* (_parent, { restaurantId }, { services }) {
+      for await (const event of services.events.subscribe('inventoryLow')) {
+        if (event.restaurantId === restaurantId) yield event;
+      }
+    },
+    resolve: async (event: { inventoryItemId: string }, _args: unknown, { loaders }: GraphQLContext) => {
+      const item = await loaders.inventoryItemById.clear(event.inventoryItemId).load(event.inventoryItemId);
+      if (!item) throw new Error(`Inventory item "${event.inventoryItemId}" vanished after its event.`);
+      return item;
+    },
+  },
+};

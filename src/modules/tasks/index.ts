@@ -1,0 +1,2 @@
+/** What other modules may use of tasks. */
+export { type Actor, hasRole, userIdOf } from './task-actor.js';
