@@ -1,5 +1,5 @@
-import type { MenuItem, OrderStatus, TaskPriority, TaskStatus, User } from '../generated/prisma/client.js';
 import { hashPassword } from '../auth/passwords.js';
+import type { MenuItem, OrderStatus, TaskPriority, TaskStatus, User } from '../generated/prisma/client.js';
 import type { Db } from '../infra/db.js';
 import { computeOrderTotals } from '../modules/orders/order-totals.js';
 import { type DemoRestaurant, demoPassword, demoRestaurants, demoRoles } from './demo-restaurants.js';
@@ -24,7 +24,6 @@ function createRandom(seed: number) {
   };
 }
 
-
 /** Seeds the demo restaurants, users and history unless the database already has a restaurant. */
 export async function seedDemoDataIfEmpty(prisma: Db, now = new Date()): Promise<boolean> {
   if ((await prisma.restaurant.count()) > 0) return false;
@@ -33,7 +32,9 @@ export async function seedDemoDataIfEmpty(prisma: Db, now = new Date()): Promise
 }
 
 export async function seedDemoData(prisma: Db, now = new Date()): Promise<void> {
-  const passwordHashes = await Promise.all(Array.from({ length: demoRestaurants.length * demoRoles.length + 1 }, () => hashPassword(demoPassword)));
+  const passwordHashes = await Promise.all(
+    Array.from({ length: demoRestaurants.length * demoRoles.length + 1 }, () => hashPassword(demoPassword)),
+  );
   await prisma.$transaction(
     async (tx) => {
       await tx.user.create({
