@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { thrownBy } from '../test/testkit/thrown.js';
 import { ConfigError, loadConfig } from './config.js';
 
 describe('loadConfig', () => {
@@ -41,12 +42,4 @@ describe('loadConfig', () => {
   });
 });
 
-function captureConfigError(env: Record<string, string>): ConfigError {
-  try {
-    loadConfig(env);
-  } catch (error) {
-    if (error instanceof ConfigError) return error;
-    throw error;
-  }
-  throw new Error('loadConfig accepted an invalid environment');
-}
+const captureConfigError = (env: Record<string, string>) => thrownBy(() => loadConfig(env), ConfigError);

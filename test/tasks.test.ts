@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { DomainEvent } from '../src/events/event-bus.js';
 import { createTasksService } from '../src/modules/tasks/tasks.service.js';
-import { aRestaurant, aUser } from './testkit/seed-builder.js';
+import { aRestaurant, aTeam, aUser } from './testkit/seed-builder.js';
 import { countStatements, type Json, startTestServer, type TestServer } from './testkit/test-server.js';
 
-type Role = 'STAFF' | 'MANAGER' | 'OWNER';
 type TaskAssigned = Extract<DomainEvent, { type: 'taskAssigned' }>;
 
 const taskFields = 'id title description status priority dueAt completedAt isOverdue restaurant { id } assignee { id } createdBy { id }';
@@ -28,16 +27,7 @@ describe('tasks', () => {
 
   const prisma = () => server.infra.db.prisma;
 
-  /** A restaurant with a signed-in member per role. */
-  async function setUp() {
-    const { restaurant } = await aRestaurant(prisma()).build();
-    const member = async (role: Role) => {
-      const user = await aUser(prisma()).memberOf(restaurant.id, role).build();
-      return { user, headers: await server.loginAs(user.email) };
-    };
-    const [owner, manager, staff, otherStaff] = await Promise.all([member('OWNER'), member('MANAGER'), member('STAFF'), member('STAFF')]);
-    return { restaurant, owner, manager, staff, otherStaff };
-  }
+  const setUp = () => aTeam(server);
 
   async function gql(query: string, variables: Record<string, unknown>, headers?: Record<string, string>): Promise<Json> {
     return (await server.graphql<Json>(query, variables, headers)).body;

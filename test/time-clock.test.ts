@@ -1,8 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { aRestaurant, aUser } from './testkit/seed-builder.js';
+import { aRestaurant, aTeam } from './testkit/seed-builder.js';
 import { countStatements, type Json, startTestServer, type TestServer } from './testkit/test-server.js';
-
-type Role = 'STAFF' | 'MANAGER' | 'OWNER';
 
 const entryFields = 'id clockInAt clockOutAt durationMinutes note user { id } restaurant { id }';
 const clockIn = `mutation($r: ID!) { clockIn(restaurantId: $r) { ${entryFields} } }`;
@@ -30,16 +28,7 @@ describe('time clock', () => {
 
   const prisma = () => server.infra.db.prisma;
 
-  /** A restaurant in Europe/Paris (the builder's default) with a signed-in member per role. */
-  async function setUp() {
-    const { restaurant } = await aRestaurant(prisma()).build();
-    const member = async (role: Role) => {
-      const user = await aUser(prisma()).memberOf(restaurant.id, role).build();
-      return { user, headers: await server.loginAs(user.email) };
-    };
-    const [owner, manager, staff, otherStaff] = await Promise.all([member('OWNER'), member('MANAGER'), member('STAFF'), member('STAFF')]);
-    return { restaurant, owner, manager, staff, otherStaff };
-  }
+  const setUp = () => aTeam(server);
 
   async function gql(query: string, variables: Record<string, unknown>, headers?: Record<string, string>): Promise<Json> {
     return (await server.graphql<Json>(query, variables, headers)).body;

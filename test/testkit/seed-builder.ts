@@ -110,3 +110,15 @@ export function aUser(prisma: Db) {
   };
   return builder;
 }
+
+/** A restaurant with one signed-in member per role (and a second STAFF), for role-matrix tests. */
+export async function aTeam(server: { infra: { db: { prisma: Db } }; loginAs(email: string): Promise<{ authorization: string }> }) {
+  const prisma = server.infra.db.prisma;
+  const { restaurant } = await aRestaurant(prisma).build();
+  const member = async (role: 'OWNER' | 'MANAGER' | 'STAFF') => {
+    const user = await aUser(prisma).memberOf(restaurant.id, role).build();
+    return { user, headers: await server.loginAs(user.email) };
+  };
+  const [owner, manager, staff, otherStaff] = await Promise.all([member('OWNER'), member('MANAGER'), member('STAFF'), member('STAFF')]);
+  return { restaurant, owner, manager, staff, otherStaff };
+}

@@ -1,17 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { thrownBy } from '../../../test/testkit/thrown.js';
 import { assertDocumentSize } from './document-size.js';
 import { QueryLimitError } from './query-limit-error.js';
 import { assertTokenCount, countTokens } from './token-limit.js';
 
-function thrown(work: () => unknown): QueryLimitError {
-  try {
-    work();
-  } catch (error) {
-    if (error instanceof QueryLimitError) return error;
-    throw error;
-  }
-  throw new Error('expected a QueryLimitError');
-}
+const thrown = (work: () => unknown) => thrownBy(work, QueryLimitError);
 
 describe('document size', () => {
   it('counts UTF-8 bytes', () => {

@@ -1,5 +1,6 @@
 import { buildSchema, type GraphQLSchema, getIntrospectionQuery, Kind, type OperationDefinitionNode, parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
+import { thrownBy } from '../../../test/testkit/thrown.js';
 import { createCostEstimator } from './cost-estimator.js';
 import { estimateQueryCost } from './query-cost.js';
 import { QueryLimitError } from './query-limit-error.js';
@@ -48,15 +49,7 @@ function cost(query: string, variables: Record<string, unknown> = {}, options: {
   });
 }
 
-function thrown(work: () => unknown): QueryLimitError {
-  try {
-    work();
-  } catch (error) {
-    if (error instanceof QueryLimitError) return error;
-    throw error;
-  }
-  throw new Error('expected a QueryLimitError');
-}
+const thrown = (work: () => unknown) => thrownBy(work, QueryLimitError);
 
 describe('query cost', () => {
   it('charges 1 per field by default, plus the selection of objects', () => {
