@@ -1,4 +1,4 @@
-import { ForbiddenError, UnauthenticatedError } from '../errors.js';
+import { AppError, ErrorCode, ForbiddenError, UnauthenticatedError } from '../errors.js';
 import type { Viewer } from './viewer.js';
 
 export type MembershipRole = 'OWNER' | 'MANAGER' | 'STAFF';
@@ -30,6 +30,8 @@ export interface Access {
   visibleRestaurantIds(): Promise<readonly string[] | null>;
   /** Whether the viewer is this user. */
   isUser(userId: string): boolean;
+  /** Whether the viewer has at least `role` in the restaurant (platform admins always do). */
+  hasRole(role: MembershipRole, restaurantId: string): Promise<boolean>;
 }
 
 /** Access checks for one request; `loadUserAccess` is a per-request (memoised) lookup. */
@@ -39,7 +41,7 @@ export function createAccess(viewer: Viewer, loadUserAccess: (userId: string) =>
     if (!access) throw new UnauthenticatedError('The user of this token no longer exists.');
     return access;
   };
-  return {
+  const access: Access = {
     async authorize(requirement, restaurantId) {
       switch (viewer.kind) {
         case 'anonymous':
@@ -70,5 +72,15 @@ export function createAccess(viewer: Viewer, loadUserAccess: (userId: string) =>
     isUser(userId) {
       return viewer.kind === 'user' && viewer.userId === userId;
     },
+    async hasRole(role, restaurantId) {
+      try {
+        await access.authorize({ role }, restaurantId);
+        return true;
+      } catch (error) {
+        if (error instanceof AppError && error.code === ErrorCode.FORBIDDEN) return false;
+        throw error;
+      }
+    },
   };
+  return access;
 }

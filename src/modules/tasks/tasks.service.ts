@@ -1,10 +1,10 @@
+import { type Actor, userIdOf } from '../../auth/actor.js';
 import { ForbiddenError, NotFoundError, ValidationError } from '../../errors.js';
 import type { EventBus } from '../../events/event-bus.js';
 import type { Prisma, Task, TaskStatus } from '../../generated/prisma/client.js';
 import type { Db, Tx } from '../../infra/db.js';
 import { id, parseInput } from '../../validation/validate.js';
 import { recordAudit } from '../audit/audit.service.js';
-import { type Actor, hasRole, userIdOf } from './task-actor.js';
 import { assigneeInput, createTaskInput, pageSize, taskSnapshot, taskStatusInput, updateTaskInput } from './task-inputs.js';
 
 export interface TaskFilters {
@@ -110,7 +110,7 @@ export function createTasksService(deps: { prisma: Db; events: EventBus }) {
       return prisma.$transaction(async (tx) => {
         const before = await lockedTask(tx, taskId);
         const mine = before.assigneeId !== null && access.isUser(before.assigneeId);
-        if (!mine && !(await hasRole(access, 'MANAGER', before.restaurantId))) {
+        if (!mine && !(await access.hasRole('MANAGER', before.restaurantId))) {
           throw new ForbiddenError('Staff can change the status only of tasks assigned to them.');
         }
         if (before.status === status) return before;

@@ -1,10 +1,10 @@
+import { type Actor, userIdOf } from '../../auth/actor.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../errors.js';
 import type { TimeEntry } from '../../generated/prisma/client.js';
 import type { Db } from '../../infra/db.js';
 import { isUniqueViolation } from '../../infra/prisma-errors.js';
 import { id, parseInput } from '../../validation/validate.js';
 import { recordAudit } from '../audit/audit.service.js';
-import { type Actor, hasRole, userIdOf } from '../tasks/index.js';
 import { type HoursWorkedRow, queryHoursWorked } from './hours-worked.js';
 import { correctTimeEntryInput, maxHoursRangeDays, pageSize, timeEntrySnapshot } from './time-entry-inputs.js';
 
@@ -38,7 +38,7 @@ export function createTimeClockService(deps: { prisma: Db }) {
 
   /** Staff see only themselves: their own id, or FORBIDDEN for someone else's. Managers see anyone. */
   async function visibleUserId(restaurantId: string, requested: string | null, { scope, access }: Actor): Promise<string | null> {
-    if (await hasRole(access, 'MANAGER', restaurantId)) return requested;
+    if (await access.hasRole('MANAGER', restaurantId)) return requested;
     const self = userIdOf(scope);
     if (requested && requested !== self) throw new ForbiddenError('Staff can see only their own time entries and hours.');
     return self;
