@@ -36,6 +36,12 @@ describe('health routes', () => {
     expect(body.database.kind).toBe(server.infra.db.kind);
     if (server.infra.db.kind === 'postgres') expect(body.database.pool).toMatchObject({ max: 5, total: expect.any(Number) });
     expect(body.system.memory.heapUsedBytes).toBeGreaterThan(0);
+    expect(body.cache).toMatchObject({
+      kind: server.infra.cache.kind,
+      hits: expect.any(Number),
+      misses: expect.any(Number),
+      hitRate: expect.any(Number),
+    });
   });
 
   it('echoes the caller request id, and stamps it on every GraphQL error', async () => {

@@ -32,7 +32,7 @@ export function registerHealthRoutes(app: FastifyInstance, infra: Infra): void {
       uptimeSeconds: Math.round(process.uptime()),
       checks,
       database: { kind: infra.db.kind, pool: infra.db.poolStats() },
-      cache: { kind: infra.cache.kind },
+      cache: { kind: infra.cache.kind, ...infra.cacheService.stats() },
       system: {
         node: process.version,
         pid: process.pid,

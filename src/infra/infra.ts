@@ -1,5 +1,6 @@
 import type { Config } from '../config.js';
 import { createEventBus, type EventBus } from '../events/event-bus.js';
+import { type CacheService, createCacheService } from './cache-service.js';
 import { type CacheStore, createCacheStore } from './cache-store.js';
 import { createDatabase, type Database } from './db.js';
 import type { Logger } from './logger.js';
@@ -12,6 +13,8 @@ export interface Infra {
   readonly db: Database;
   readonly redis: Redis | null;
   readonly cache: CacheStore;
+  /** Application-data cache (get-or-set, batches, pattern invalidation, hit statistics). */
+  readonly cacheService: CacheService;
   readonly events: EventBus;
   close(): Promise<void>;
 }
@@ -31,6 +34,7 @@ export async function createInfra(config: Config, logger: Logger): Promise<Infra
     db,
     redis,
     cache,
+    cacheService: createCacheService(redis),
     events,
     async close() {
       await events.close();
