@@ -40,6 +40,23 @@ describe('loadConfig', () => {
     expect(error.problems.map((problem) => problem.split(':')[0])).toEqual(['PORT', 'LOG_LEVEL', 'DATABASE_URL', 'JWT_SECRET']);
     expect(error.message.split('\n')).toHaveLength(5);
   });
+
+  it('turns Sentry on only with a DSN, tracing a tenth of operations in production and all elsewhere', () => {
+    const dsn = 'https://key@o1.ingest.sentry.io/2';
+    const production = { NODE_ENV: 'production', DATABASE_URL: 'postgresql://u@db/s', REDIS_URL: 'redis://r', JWT_SECRET: 'x'.repeat(32) };
+
+    expect(loadConfig({}).sentry).toEqual({ kind: 'disabled' });
+    expect(loadConfig({ SENTRY_DSN: dsn }).sentry).toEqual({ kind: 'sentry', dsn, environment: 'development', tracesSampleRate: 1 });
+    expect(loadConfig({ ...production, SENTRY_DSN: dsn }).sentry).toMatchObject({ environment: 'production', tracesSampleRate: 0.1 });
+    expect(loadConfig({ SENTRY_DSN: dsn, SENTRY_ENVIRONMENT: 'staging', SENTRY_TRACES_SAMPLE_RATE: '0.25' }).sentry).toMatchObject({
+      environment: 'staging',
+      tracesSampleRate: 0.25,
+    });
+    expect(captureConfigError({ SENTRY_DSN: 'not a url', SENTRY_TRACES_SAMPLE_RATE: '1.5' }).problems.map((p) => p.split(':')[0])).toEqual([
+      'SENTRY_DSN',
+      'SENTRY_TRACES_SAMPLE_RATE',
+    ]);
+  });
 });
 
 const captureConfigError = (env: Record<string, string>) => thrownBy(() => loadConfig(env), ConfigError);

@@ -59,6 +59,14 @@ const envSchema = z
     QUERY_MAX_TOKENS: positiveInt.default(5_000),
     QUERY_MAX_DOCUMENT_BYTES: positiveInt.default(32_768),
     PERSISTED_QUERIES_ONLY: booleanString.default(false),
+    SLOW_QUERY_MS: z.coerce.number().int().min(0).default(200),
+    SLOW_RESOLVER_MS: z.coerce.number().int().min(0).default(100),
+    STATSD_HOST: z.string().min(1).optional(),
+    STATSD_PORT: z.coerce.number().int().min(1).max(65_535).default(8125),
+    STATSD_PREFIX: z.string().default('servio.'),
+    SENTRY_DSN: z.url({ protocol: /^https?$/ }).optional(),
+    SENTRY_ENVIRONMENT: z.string().min(1).optional(),
+    SENTRY_TRACES_SAMPLE_RATE: z.coerce.number().min(0).max(1).optional(),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV !== 'production') return;
@@ -137,6 +145,23 @@ function toConfig(env: z.infer<typeof envSchema>) {
       maxDocumentBytes: env.QUERY_MAX_DOCUMENT_BYTES,
     },
     persistedQueriesOnly: env.PERSISTED_QUERIES_ONLY,
+    // Sentry is on only with a DSN; a tenth of operations are traced in production, all elsewhere.
+    sentry: env.SENTRY_DSN
+      ? {
+          kind: 'sentry' as const,
+          dsn: env.SENTRY_DSN,
+          environment: env.SENTRY_ENVIRONMENT ?? env.NODE_ENV,
+          tracesSampleRate: env.SENTRY_TRACES_SAMPLE_RATE ?? (production ? 0.1 : 1),
+        }
+      : { kind: 'disabled' as const },
+    metrics: {
+      slowQueryMs: env.SLOW_QUERY_MS,
+      slowResolverMs: env.SLOW_RESOLVER_MS,
+      // No STATSD_HOST: StatsD is a no-op; Prometheus (GET /metrics) is always on.
+      statsd: env.STATSD_HOST
+        ? { kind: 'udp' as const, host: env.STATSD_HOST, port: env.STATSD_PORT, prefix: env.STATSD_PREFIX }
+        : { kind: 'off' as const, prefix: env.STATSD_PREFIX },
+    },
     // Production migrates as a release step (npm run db:migrate); elsewhere the server does it.
     migrateOnStart: env.MIGRATE_ON_START ?? !production,
     seedOnEmpty: env.SEED_ON_EMPTY ?? !production,

@@ -1,5 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify';
-import { createAccess } from './auth/access.js';
+import { createAccess, type UserAccess } from './auth/access.js';
 import type { Viewer } from './auth/viewer.js';
 import type { GraphQLContext } from './context.js';
 import type { Db } from './infra/db.js';
@@ -11,19 +11,22 @@ export interface ContextRequest {
   log: FastifyBaseLogger;
   ip: string;
   viewer: Viewer;
+  /** The roles read at authentication, reused rather than read twice in one request. */
+  userAccess?: UserAccess | null;
 }
 
 /** Builds the per-operation context, the same for HTTP requests and WebSocket subscriptions. */
 export function createContextFactory(deps: { prisma: Db; services: Services }) {
-  return ({ requestId, log, ip, viewer }: ContextRequest): GraphQLContext => {
+  return ({ requestId, log, ip, viewer, userAccess }: ContextRequest): GraphQLContext => {
     const loaders = createLoaders(deps.prisma);
+    if (viewer.kind === 'user' && userAccess) loaders.userAccessById.prime(viewer.userId, userAccess);
     return {
       requestId,
       log,
       ip,
       viewer,
       access: createAccess(viewer, (userId) => loaders.userAccessById.load(userId)),
-      scope: { viewer, requestId, ip },
+      scope: { viewer, requestId, ip, writes: new Set() },
       loaders,
       services: deps.services,
     };

@@ -11,15 +11,23 @@ import { createContextFactory } from './context-factory.js';
 import { AppError } from './errors.js';
 import { registerHealthRoutes } from './health/health.routes.js';
 import { registerHttpErrorHandlers, stampRequestIdOnErrors } from './http/http-errors.js';
+import { registerMetricsRoute } from './http/metrics.route.js';
+import { registerRequestMetrics } from './http/request-metrics.hook.js';
 import { registerHttpSecurity } from './http/security.js';
 import type { Infra } from './infra/infra.js';
+import { findUserAccess } from './modules/identity/identity.loaders.js';
+import { createBusinessMetricsPlugin } from './plugins/business-metrics.plugin.js';
 import { createErrorReportingPlugin } from './plugins/error-reporting.plugin.js';
 import { createFormatError } from './plugins/format-error.js';
 import { createInputSanityPlugin } from './plugins/input-sanity.plugin.js';
+import { createMetricsPlugin } from './plugins/metrics.plugin.js';
 import { loadManifest } from './plugins/persisted-queries/manifest.js';
 import { manifestPath } from './plugins/persisted-queries/paths.js';
 import { registerTrustedDocuments } from './plugins/persisted-queries/trusted-documents.hook.js';
 import { createQueryLimitRules, createQueryLimitsPlugin } from './plugins/query-limits/index.js';
+import { createCacheGenerations } from './plugins/response-cache/cache-generations.js';
+import { createResponseCachePlugins } from './plugins/response-cache/response-cache.plugin.js';
+import { createSentryPlugin } from './plugins/sentry.plugin.js';
 import { createSchema } from './schema.js';
 import { createAccessTokensFor, createServices } from './services.js';
 import { createSubscriptionHandler } from './subscriptions/websocket.js';
@@ -49,11 +57,16 @@ export async function createServer(infra: Infra): Promise<FastifyInstance> {
     reply.header('x-request-id', request.id);
   });
   registerHttpErrorHandlers(app);
+  registerRequestMetrics(app, infra.metrics);
   await registerHttpSecurity(app, config, infra.redis);
 
   const accessTokens = createAccessTokensFor(infra);
   const services = createServices(infra, accessTokens);
-  const authenticate = createAuthenticator({ accessTokens, authenticateApiKey: (secret) => services.apiKeys.authenticate(secret) });
+  const authenticate = createAuthenticator({
+    accessTokens,
+    authenticateApiKey: (secret) => services.apiKeys.authenticate(secret),
+    loadUserAccess: async (userId) => (await findUserAccess(infra.db.prisma, [userId]))[0] ?? null,
+  });
 
   const schema = createSchema({ rateLimits: config.rateLimits, redis: infra.redis });
   const createContext = createContextFactory({ prisma: infra.db.prisma, services });
@@ -75,9 +88,15 @@ export async function createServer(infra: Infra): Promise<FastifyInstance> {
     formatError,
     validationRules: createQueryLimitRules(config.queryLimits),
     plugins: [
+      // First, so an operation's time includes every other plugin's work.
+      createMetricsPlugin({ metrics: infra.metrics, slowResolverMs: config.metrics.slowResolverMs }),
+      createBusinessMetricsPlugin({ metrics: infra.metrics }),
       createInputSanityPlugin(),
       createQueryLimitsPlugin(config.queryLimits),
       createErrorReportingPlugin(),
+      // After the limits: a refused operation never reaches the cache.
+      ...createResponseCachePlugins({ keyv: infra.cache.keyv, generations: createCacheGenerations(infra.redis) }),
+      ...(infra.errorTracking.enabled ? [createSentryPlugin()] : []),
       ...(config.isProduction ? [ApolloServerPluginLandingPageDisabled()] : []),
     ],
   });
@@ -90,7 +109,7 @@ export async function createServer(infra: Infra): Promise<FastifyInstance> {
   await app.register(async (graphql) => {
     graphql.addHook('onRequest', async (request, reply) => {
       try {
-        request.viewer = await authenticate(request.headers);
+        ({ viewer: request.viewer, userAccess: request.userAccess } = await authenticate(request.headers));
       } catch (error) {
         if (!(error instanceof AppError)) throw error;
         reply.header('www-authenticate', 'Bearer error="invalid_token"');
@@ -102,7 +121,13 @@ export async function createServer(infra: Infra): Promise<FastifyInstance> {
     // One path, two protocols: HTTP for queries and mutations, graphql-ws (a GET upgrade) for subscriptions.
     const handler = fastifyApolloHandler<GraphQLContext>(apollo, {
       context: async (request) =>
-        createContext({ requestId: request.id, log: request.log, ip: request.ip, viewer: request.viewer ?? { kind: 'anonymous' } }),
+        createContext({
+          requestId: request.id,
+          log: request.log,
+          ip: request.ip,
+          viewer: request.viewer ?? { kind: 'anonymous' },
+          userAccess: request.userAccess ?? null,
+        }),
     });
     graphql.route({ method: ['POST', 'OPTIONS'], url: '/graphql', handler });
     graphql.route({
@@ -122,5 +147,6 @@ export async function createServer(infra: Infra): Promise<FastifyInstance> {
     });
   });
   registerHealthRoutes(app, infra);
+  registerMetricsRoute(app, infra.metrics);
   return app;
 }

@@ -176,9 +176,11 @@ describe('identity', () => {
       expect((await server.graphql<Json>(meQuery, {}, bearer(session.accessToken))).body.data.me.id).toBe(user.id);
 
       await prisma().user.delete({ where: { id: user.id } });
-      const { body } = await server.graphql<Json>(meQuery, {}, bearer(session.accessToken));
+      const { status, body } = await server.graphql<Json>(meQuery, {}, bearer(session.accessToken));
 
-      expect(body.data).toBeNull();
+      // Refused at authentication, before any resolver and before the response cache.
+      expect(status).toBe(401);
+      expect(body.data).toBeUndefined();
       expect(body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
     });
   });

@@ -1,16 +1,27 @@
 import { UnauthenticatedError } from '../errors.js';
+import type { UserAccess } from './access.js';
 import type { AccessTokens } from './access-tokens.js';
 import { anonymous, type Viewer } from './viewer.js';
 
 type Headers = Record<string, string | string[] | undefined>;
+
+export interface Authenticated {
+  viewer: Viewer;
+  /** A signed-in user's admin flag and roles, read while checking that the user still exists. */
+  userAccess: UserAccess | null;
+}
 
 /**
  * The viewer a request's credentials stand for: a user (`Authorization: Bearer <jwt>`), a
  * partner key (`x-api-key`), or anonymous. Bad credentials are an error, never a silent
  * downgrade to anonymous, so a client learns at once that its token is wrong.
  */
-export function createAuthenticator(deps: { accessTokens: AccessTokens; authenticateApiKey: (secret: string) => Promise<Viewer> }) {
-  return async (headers: Headers): Promise<Viewer> => {
+export function createAuthenticator(deps: {
+  accessTokens: AccessTokens;
+  authenticateApiKey: (secret: string) => Promise<Viewer>;
+  loadUserAccess: (userId: string) => Promise<UserAccess | null>;
+}) {
+  return async (headers: Headers): Promise<Authenticated> => {
     const authorization = headers.authorization;
     const apiKey = headers['x-api-key'];
     if (authorization !== undefined && apiKey !== undefined) {
@@ -19,10 +30,14 @@ export function createAuthenticator(deps: { accessTokens: AccessTokens; authenti
     if (typeof authorization === 'string') {
       const token = /^Bearer ([\w.~+/=-]+)$/i.exec(authorization.trim())?.[1];
       if (!token) throw new UnauthenticatedError('The Authorization header must be "Bearer <access token>".');
-      return { kind: 'user', userId: await deps.accessTokens.verify(token) };
+      const userId = await deps.accessTokens.verify(token);
+      // Checked on every request (and before any cached response), so a deleted user's token dies at once.
+      const userAccess = await deps.loadUserAccess(userId);
+      if (!userAccess) throw new UnauthenticatedError('The user of this token no longer exists.');
+      return { viewer: { kind: 'user', userId }, userAccess };
     }
-    if (typeof apiKey === 'string') return deps.authenticateApiKey(apiKey);
+    if (typeof apiKey === 'string') return { viewer: await deps.authenticateApiKey(apiKey), userAccess: null };
     if (authorization !== undefined || apiKey !== undefined) throw new UnauthenticatedError('Send one credential header, once.');
-    return anonymous;
+    return { viewer: anonymous, userAccess: null };
   };
 }

@@ -5,4 +5,9 @@ export interface RequestScope {
   viewer: Viewer;
   requestId: string;
   ip: string;
+  /**
+   * Restaurants whose data this request changed (null: data of no restaurant), as recorded by the
+   * audit trail; the response cache invalidates them once the operation is done.
+   */
+  writes?: Set<string | null>;
 }

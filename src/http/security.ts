@@ -2,6 +2,7 @@ import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance } from 'fastify';
+import type { UserAccess } from '../auth/access.js';
 import type { Viewer } from '../auth/viewer.js';
 import type { Config } from '../config.js';
 import { type Redis, redisKey } from '../infra/redis.js';
@@ -10,6 +11,7 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** Set by the authentication hook on /graphql. */
     viewer?: Viewer;
+    userAccess?: UserAccess | null;
   }
 }
 

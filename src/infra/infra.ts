@@ -4,7 +4,10 @@ import { type CacheService, createCacheService } from './cache-service.js';
 import { type CacheStore, createCacheStore } from './cache-store.js';
 import { createDatabase, type Database } from './db.js';
 import type { Logger } from './logger.js';
+import { createMetrics, type Metrics } from './metrics.js';
+import { watchQueries } from './query-metrics.js';
 import { createRedisClient, type Redis } from './redis.js';
+import { createErrorTracking, type ErrorTracking } from './sentry.js';
 
 /** The process's long-lived connections, built once in main.ts (or a test) and passed down. */
 export interface Infra {
@@ -16,10 +19,14 @@ export interface Infra {
   /** Application-data cache (get-or-set, batches, pattern invalidation, hit statistics). */
   readonly cacheService: CacheService;
   readonly events: EventBus;
+  readonly metrics: Metrics;
+  /** Sentry when SENTRY_DSN is set; its client is per process (see sentry.ts). */
+  readonly errorTracking: ErrorTracking;
   close(): Promise<void>;
 }
 
 export async function createInfra(config: Config, logger: Logger): Promise<Infra> {
+  const errorTracking = createErrorTracking(config.sentry, logger);
   const db = await createDatabase(config.database);
   const redis = createRedisClient(config.redis);
   redis?.on('error', (error) => logger.warn({ component: 'redis', err: error }, 'redis connection error'));
@@ -28,6 +35,8 @@ export async function createInfra(config: Config, logger: Logger): Promise<Infra
   const cache = createCacheStore(config.redis);
   cache.keyv.on('error', (error) => logger.warn({ component: 'cache', err: error }, 'cache store error'));
   const events = await createEventBus(redis, (error) => logger.warn({ component: 'events', err: error }, 'event delivery failed'));
+  const metrics = createMetrics(config.metrics, { logger, poolStats: () => db.poolStats() });
+  const stopWatchingQueries = watchQueries(db, { metrics, logger, slowQueryMs: config.metrics.slowQueryMs });
   return {
     config,
     logger,
@@ -36,9 +45,12 @@ export async function createInfra(config: Config, logger: Logger): Promise<Infra
     cache,
     cacheService: createCacheService(redis),
     events,
+    metrics,
+    errorTracking,
     async close() {
       await events.close();
-      await Promise.allSettled([db.close(), cache.close(), redis?.quit()]);
+      stopWatchingQueries();
+      await Promise.allSettled([db.close(), cache.close(), redis?.quit(), metrics.close(), errorTracking.flush()]);
     },
   };
 }

@@ -1,7 +1,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
 import type { GraphQLContext } from '../context.js';
-import { AppError } from '../errors.js';
+import { isUnexpectedError } from './unexpected-error.js';
 
 /**
  * Logs every unexpected error with its cause, and stamps the request id on every error the
@@ -13,8 +13,8 @@ export function createErrorReportingPlugin(): ApolloServerPlugin<GraphQLContext>
       return {
         async didEncounterErrors({ errors, contextValue, operationName }) {
           for (const error of errors) {
+            if (!isUnexpectedError(error)) continue;
             const original = unwrapResolverError(error);
-            if (original instanceof AppError || error.extensions?.code) continue;
             contextValue.log.error({ err: original, operationName, path: error.path }, 'unexpected error while resolving');
           }
         },

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
 import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import { makeHandler } from 'graphql-ws/use/@fastify/websocket';
+import type { Authenticated } from '../auth/authenticate.js';
 import type { Viewer } from '../auth/viewer.js';
 import type { GraphQLContext } from '../context.js';
 import type { ContextRequest } from '../context-factory.js';
@@ -18,7 +19,7 @@ type ConnectionParams = { authorization?: unknown; 'x-api-key'?: unknown };
  */
 export function createSubscriptionHandler(deps: {
   schema: GraphQLSchema;
-  authenticate: (headers: Record<string, string | undefined>) => Promise<Viewer>;
+  authenticate: (headers: Record<string, string | undefined>) => Promise<Authenticated>;
   createContext: (request: ContextRequest) => GraphQLContext;
   manifest: ReadonlyMap<string, string>;
   enforceManifestForAll: boolean;
@@ -36,7 +37,7 @@ export function createSubscriptionHandler(deps: {
         'x-api-key': typeof params['x-api-key'] === 'string' ? params['x-api-key'] : undefined,
       };
       try {
-        viewers.set(ctx.extra.socket, await deps.authenticate(headers));
+        viewers.set(ctx.extra.socket, (await deps.authenticate(headers)).viewer);
         return true;
       } catch (error) {
         if (error instanceof AppError) return false;

@@ -14,6 +14,7 @@ export interface AuditEntry {
 /** Writes the audit row inside the caller's transaction: the change and its record commit together. */
 export async function recordAudit(tx: Tx, scope: RequestScope, entry: AuditEntry): Promise<void> {
   const { viewer } = scope;
+  scope.writes?.add(entry.restaurantId ?? null);
   await tx.auditLog.create({
     data: {
       ...entry,

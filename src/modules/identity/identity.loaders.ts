@@ -3,6 +3,22 @@ import type { MembershipRole, UserAccess } from '../../auth/access.js';
 import { manyByKey, oneByKey } from '../../infra/batch.js';
 import type { Db } from '../../infra/db.js';
 
+/** Admin flag and roles of each user id, in key order (null: no such user). */
+export async function findUserAccess(prisma: Db, ids: readonly string[]): Promise<Array<UserAccess | null>> {
+  const users = await prisma.user.findMany({
+    where: { id: { in: [...ids] } },
+    select: { id: true, isAdmin: true, memberships: { select: { restaurantId: true, role: true } } },
+  });
+  return oneByKey(ids, users, (user) => user.id).map((user) =>
+    user
+      ? {
+          isAdmin: user.isAdmin,
+          roles: new Map(user.memberships.map((membership) => [membership.restaurantId, membership.role as MembershipRole])),
+        }
+      : null,
+  );
+}
+
 export function createIdentityLoaders(prisma: Db) {
   return {
     userById: new DataLoader(async (ids: readonly string[]) =>
@@ -16,19 +32,6 @@ export function createIdentityLoaders(prisma: Db) {
       ),
     ),
     /** The user's admin flag and roles, read fresh per request so revocations apply at once. */
-    userAccessById: new DataLoader(async (ids: readonly string[]) => {
-      const users = await prisma.user.findMany({
-        where: { id: { in: [...ids] } },
-        select: { id: true, isAdmin: true, memberships: { select: { restaurantId: true, role: true } } },
-      });
-      return oneByKey(ids, users, (user) => user.id).map((user): UserAccess | null =>
-        user
-          ? {
-              isAdmin: user.isAdmin,
-              roles: new Map(user.memberships.map((membership) => [membership.restaurantId, membership.role as MembershipRole])),
-            }
-          : null,
-      );
-    }),
+    userAccessById: new DataLoader((ids: readonly string[]) => findUserAccess(prisma, ids)),
   };
 }

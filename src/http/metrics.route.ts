@@ -1,0 +1,14 @@
+import type { FastifyInstance } from 'fastify';
+import type { Metrics } from '../infra/metrics.js';
+
+/**
+ * GET /metrics: the Prometheus text exposition. Like the health probes it is never rate-limited (a
+ * scraper is anonymous and regular); keep it off the public ingress, as it names operations.
+ */
+export function registerMetricsRoute(app: FastifyInstance, metrics: Metrics): void {
+  app.get('/metrics', { config: { rateLimit: false } }, async (_request, reply) => {
+    const { contentType, body } = await metrics.exposition();
+    reply.type(contentType);
+    return body;
+  });
+}

@@ -1,0 +1,16 @@
+import type { FastifyInstance } from 'fastify';
+import type { Metrics } from '../infra/metrics.js';
+
+/**
+ * Times every HTTP response by route pattern (`/graphql`, never the raw URL, so ids and query
+ * strings cannot multiply the series), method and status. Unmatched paths share one label.
+ */
+export function registerRequestMetrics(app: FastifyInstance, metrics: Metrics): void {
+  app.addHook('onResponse', async (request, reply) => {
+    metrics.timing('http.request.duration', reply.elapsedTime, {
+      route: request.routeOptions.url ?? 'unmatched',
+      method: request.method,
+      status: String(reply.statusCode),
+    });
+  });
+}

@@ -1,0 +1,66 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import type { GraphQLContext } from '../context.js';
+import type { Metrics } from '../infra/metrics.js';
+
+export interface MetricsPluginOptions {
+  metrics: Metrics;
+  /** A resolver taking at least this long is counted as slow (SLOW_RESOLVER_MS, default 100). */
+  slowResolverMs: number;
+  /** Distinct operation names kept as labels; later ones become "other" (default 500). */
+  maxOperationNames?: number;
+}
+
+const rootTypes = new Set(['Query', 'Mutation', 'Subscription']);
+
+/**
+ * Times GraphQL operations (by name and type), counts errors by `extensions.code`, times root-field
+ * resolvers and counts any resolver slower than `slowResolverMs`. Nested fields cost two clock reads
+ * each and are recorded only when slow, so a page of 50 orders does not become 2,000 observations.
+ */
+export function createMetricsPlugin(options: MetricsPluginOptions): ApolloServerPlugin<GraphQLContext> {
+  const { metrics, slowResolverMs } = options;
+  // Operation names come from clients: bound them, so a caller cannot grow the label set forever.
+  const maxOperationNames = options.maxOperationNames ?? 500;
+  const operationNames = new Set<string>();
+  const operationLabel = (name: string | undefined) => {
+    if (!name) return 'anonymous';
+    if (operationNames.has(name)) return name;
+    if (operationNames.size >= maxOperationNames || !/^[A-Za-z_]\w{0,99}$/.test(name)) return 'other';
+    operationNames.add(name);
+    return name;
+  };
+
+  return {
+    async requestDidStart() {
+      const started = performance.now();
+      return {
+        async didEncounterErrors({ errors }) {
+          for (const error of errors) {
+            const code = typeof error.extensions?.code === 'string' ? error.extensions.code : 'INTERNAL_SERVER_ERROR';
+            metrics.increment('graphql.errors', 1, { code });
+          }
+        },
+        async executionDidStart() {
+          return {
+            willResolveField({ info }) {
+              const fieldStarted = performance.now();
+              return () => {
+                const elapsed = performance.now() - fieldStarted;
+                const labels = { parent_type: info.parentType.name, field: info.fieldName };
+                if (rootTypes.has(info.parentType.name)) metrics.timing('graphql.resolver.duration', elapsed, labels);
+                if (elapsed >= slowResolverMs) metrics.increment('graphql.slow_resolvers', 1, labels);
+              };
+            },
+          };
+        },
+        async willSendResponse({ operationName, operation }) {
+          metrics.timing('graphql.operation.duration', performance.now() - started, {
+            operation: operationLabel(operationName ?? undefined),
+            // Documents that fail to parse or validate have no operation.
+            type: operation?.operation ?? 'unknown',
+          });
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,52 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import responseCachePlugin from '@apollo/server-plugin-response-cache';
+import { KeyvAdapter } from '@apollo/utils.keyvadapter';
+import type { Keyv } from 'keyv';
+import { rateLimitKeyOf } from '../../auth/viewer.js';
+import type { GraphQLContext } from '../../context.js';
+import { anyRestaurant, type CacheGenerations } from './cache-generations.js';
+import { generationScopes } from './restaurant-references.js';
+
+/**
+ * Whole-response caching from the SDL's `@cacheControl` hints, in the shared cache (Redis when
+ * configured). PUBLIC responses are shared by everyone; PRIVATE ones are kept per user or API
+ * key. Keys fold in the generation counters of the restaurants the operation names, and every
+ * mutation bumps the counters of the restaurants it changed (known from its audit rows), so a
+ * write makes the cached reads about that restaurant stale at once, on every instance. Responses
+ * carry `x-cache: HIT` or `MISS` (and Apollo's `age` on hits).
+ */
+export function createResponseCachePlugins(deps: { keyv: Keyv; generations: CacheGenerations }): Array<ApolloServerPlugin<GraphQLContext>> {
+  const cache = new KeyvAdapter<string>(deps.keyv as unknown as ConstructorParameters<typeof KeyvAdapter<string>>[0]);
+  const responseCache = responseCachePlugin<GraphQLContext>({
+    cache,
+    sessionId: async ({ contextValue }) => (contextValue.viewer.kind === 'anonymous' ? null : rateLimitKeyOf(contextValue.viewer, '')),
+    extraCacheKeyData: async ({ operation, request }) => {
+      if (!operation) return null;
+      const scopes = generationScopes(operation, request.variables ?? {});
+      const generations = await deps.generations.read(scopes);
+      return scopes.map((scope, index) => `${scope}@${generations[index]}`).join(',');
+    },
+  });
+
+  const invalidation: ApolloServerPlugin<GraphQLContext> = {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ contextValue, operation, metrics, response }) {
+          if (operation?.operation === 'query') response.http.headers.set('x-cache', metrics.responseCacheHit ? 'HIT' : 'MISS');
+          const writes = contextValue.scope.writes;
+          if (!writes || writes.size === 0) return;
+          const scopes = new Set([anyRestaurant]);
+          for (const restaurantId of writes) {
+            if (restaurantId === null) continue;
+            scopes.add(restaurantId);
+            const restaurant = await contextValue.loaders.restaurantById.load(restaurantId);
+            if (restaurant) scopes.add(`slug:${restaurant.slug}`);
+          }
+          await deps.generations.bump([...scopes]);
+          writes.clear();
+        },
+      };
+    },
+  };
+  return [responseCache, invalidation];
+}

@@ -1,0 +1,102 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import { unwrapResolverError } from '@apollo/server/errors';
+import * as Sentry from '@sentry/node';
+import type { GraphQLContext } from '../context.js';
+import { isUnexpectedError } from './unexpected-error.js';
+
+/** OpenTelemetry's "error" status code, which Sentry reports as `internal_error`. */
+const spanStatusError = 2;
+
+/**
+ * Sends unexpected errors to Sentry and traces every operation. Install it only when Sentry is
+ * enabled (`infra.errorTracking.enabled`); it uses the process's global Sentry client.
+ *
+ * - Tracing: a `graphql.operation` span per operation, named after it (`anonymous operation`
+ *   without a name), and the request's transaction renamed after it; sampled by
+ *   SENTRY_TRACES_SAMPLE_RATE.
+ * - Errors: only what isUnexpectedError calls a bug; AppErrors (validation, auth, rate limit …)
+ *   and Apollo's request errors are breadcrumbs, never events. Each event carries the user id
+ *   (API keys: tag `api_key_id`), the `request_id` and `restaurant_id` tags, the operation name
+ *   as its transaction, the error's path, and the request's breadcrumbs. Never variables or the
+ *   query text: they may hold customer phone numbers.
+ */
+export function createSentryPlugin(): ApolloServerPlugin<GraphQLContext> {
+  return {
+    async requestDidStart({ request, contextValue }) {
+      const { viewer, requestId } = contextValue;
+      let operationName = request.operationName ?? undefined;
+      let operationType: string | undefined;
+      // The caller's restaurant: the API key's own, else the first root field's argument.
+      let restaurantId = viewer.kind === 'apiKey' ? viewer.restaurantId : undefined;
+      // Per request, not on a shared scope: concurrent requests must not see each other's.
+      const breadcrumbs: Sentry.Breadcrumb[] = [];
+      const breadcrumb = (message: string, data?: Record<string, unknown>) =>
+        breadcrumbs.push({ category: 'graphql', message, timestamp: Date.now() / 1000, ...(data ? { data } : {}) });
+      // A child of the HTTP request's span when there is one (its transaction is then renamed
+      // after the operation too), else a transaction of its own.
+      const span = Sentry.startInactiveSpan({
+        name: operationName ?? 'anonymous operation',
+        op: 'graphql.operation',
+        attributes: { 'request.id': requestId },
+      });
+      breadcrumb('request received', { operationName });
+
+      return {
+        async didResolveOperation({ operation, operationName: resolvedName }) {
+          operationName = resolvedName ?? undefined;
+          operationType = operation?.operation;
+          for (const named of new Set([span, Sentry.getRootSpan(span)]))
+            Sentry.updateSpanName(named, operationName ?? 'anonymous operation');
+          if (operationType) span.setAttribute('graphql.operation.type', operationType);
+          breadcrumb('operation resolved', { operationName, operationType });
+        },
+        async executionDidStart() {
+          breadcrumb('execution started');
+          return {
+            willResolveField({ info, args }) {
+              if (info.path.prev || restaurantId) return;
+              restaurantId = restaurantIdOf(args);
+            },
+          };
+        },
+        async didEncounterErrors({ errors }) {
+          for (const error of errors) {
+            if (!isUnexpectedError(error)) {
+              breadcrumb('request error', { code: error.extensions?.code, path: error.path?.join('.') });
+              continue;
+            }
+            span.setStatus({ code: spanStatusError, message: 'internal_error' });
+            Sentry.withActiveSpan(span, () =>
+              Sentry.withScope((scope) => {
+                scope.setTransactionName(operationName ?? 'anonymous operation');
+                scope.setTag('request_id', requestId);
+                if (restaurantId) scope.setTag('restaurant_id', restaurantId);
+                if (operationType) scope.setTag('graphql.operation_type', operationType);
+                if (viewer.kind === 'user') scope.setUser({ id: viewer.userId });
+                if (viewer.kind === 'apiKey') scope.setTag('api_key_id', viewer.apiKeyId);
+                scope.setContext('graphql', {
+                  operationName: operationName ?? null,
+                  operationType: operationType ?? null,
+                  path: error.path ?? null,
+                });
+                for (const crumb of breadcrumbs) scope.addBreadcrumb(crumb);
+                Sentry.captureException(unwrapResolverError(error));
+              }),
+            );
+          }
+        },
+        async willSendResponse() {
+          // A transaction is sent when its root ends: the HTTP span's, after the response is written.
+          span.end();
+        },
+      };
+    },
+  };
+}
+
+/** `restaurantId` or `input.restaurantId`, the two shapes the schema uses. */
+function restaurantIdOf(args: Record<string, unknown>): string | undefined {
+  const input = args.input as Record<string, unknown> | undefined;
+  const value = args.restaurantId ?? input?.restaurantId;
+  return typeof value === 'string' ? value : undefined;
+}
