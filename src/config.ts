@@ -67,6 +67,20 @@ const envSchema = z
     SENTRY_DSN: z.url({ protocol: /^https?$/ }).optional(),
     SENTRY_ENVIRONMENT: z.string().min(1).optional(),
     SENTRY_TRACES_SAMPLE_RATE: z.coerce.number().min(0).max(1).optional(),
+    APOLLO_KEY: z.string().trim().min(1).optional(),
+    APOLLO_GRAPH_REF: z.string().trim().min(1).optional(),
+    // The base URL; Apollo appends /api/ingress/traces.
+    APOLLO_USAGE_REPORTING_ENDPOINT: z
+      .url({ protocol: /^https?$/ })
+      .transform((url) => url.replace(/\/+$/, ''))
+      .optional(),
+    ALERTS_INTERVAL_MS: positiveInt.default(60_000),
+    ALERT_WEBHOOK_URL: z.url({ protocol: /^https?$/ }).optional(),
+    ALERT_P95_MS: z.coerce.number().min(0).default(500),
+    ALERT_ERROR_RATE: z.coerce.number().min(0).default(0.01),
+    ALERT_POOL_SATURATION: z.coerce.number().min(0).max(1).default(0.9),
+    ALERT_CACHE_HIT_RATE_MIN: z.coerce.number().min(0).max(1).default(0.7),
+    ALERT_HEAP_RATIO: z.coerce.number().min(0).max(1).default(0.9),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV !== 'production') return;
@@ -154,6 +168,11 @@ function toConfig(env: z.infer<typeof envSchema>) {
           tracesSampleRate: env.SENTRY_TRACES_SAMPLE_RATE ?? (production ? 0.1 : 1),
         }
       : { kind: 'disabled' as const },
+    // Apollo usage reporting is on only with both a key and a graph ref; no endpoint → Apollo's own.
+    usageReporting:
+      env.APOLLO_KEY && env.APOLLO_GRAPH_REF
+        ? { kind: 'apollo' as const, key: env.APOLLO_KEY, graphRef: env.APOLLO_GRAPH_REF, endpointUrl: env.APOLLO_USAGE_REPORTING_ENDPOINT }
+        : { kind: 'disabled' as const },
     metrics: {
       slowQueryMs: env.SLOW_QUERY_MS,
       slowResolverMs: env.SLOW_RESOLVER_MS,
@@ -161,6 +180,18 @@ function toConfig(env: z.infer<typeof envSchema>) {
       statsd: env.STATSD_HOST
         ? { kind: 'udp' as const, host: env.STATSD_HOST, port: env.STATSD_PORT, prefix: env.STATSD_PREFIX }
         : { kind: 'off' as const, prefix: env.STATSD_PREFIX },
+    },
+    // Alerts are always evaluated and logged; a webhook (Slack-compatible JSON) only with a URL.
+    alerts: {
+      intervalMs: env.ALERTS_INTERVAL_MS,
+      webhook: env.ALERT_WEBHOOK_URL ? { kind: 'webhook' as const, url: env.ALERT_WEBHOOK_URL } : { kind: 'off' as const },
+      thresholds: {
+        p95Ms: env.ALERT_P95_MS,
+        errorRate: env.ALERT_ERROR_RATE,
+        poolSaturation: env.ALERT_POOL_SATURATION,
+        cacheHitRateMin: env.ALERT_CACHE_HIT_RATE_MIN,
+        heapRatio: env.ALERT_HEAP_RATIO,
+      },
     },
     // Production migrates as a release step (npm run db:migrate); elsewhere the server does it.
     migrateOnStart: env.MIGRATE_ON_START ?? !production,

@@ -21,6 +21,7 @@ async function main(): Promise<void> {
 
   const app = await createServer(infra);
   await app.listen({ host: config.http.host, port: config.http.port });
+  infra.alerts.start();
 
   let stopping = false;
   const stop = async (signal: NodeJS.Signals) => {

@@ -28,6 +28,7 @@ import { createQueryLimitRules, createQueryLimitsPlugin } from './plugins/query-
 import { createCacheGenerations } from './plugins/response-cache/cache-generations.js';
 import { createResponseCachePlugins } from './plugins/response-cache/response-cache.plugin.js';
 import { createSentryPlugin } from './plugins/sentry.plugin.js';
+import { createUsageReportingPlugin } from './plugins/usage-reporting.plugin.js';
 import { createSchema } from './schema.js';
 import { createAccessTokensFor, createServices } from './services.js';
 import { createSubscriptionHandler } from './subscriptions/websocket.js';
@@ -75,6 +76,10 @@ export async function createServer(infra: Infra): Promise<FastifyInstance> {
   const apollo = new ApolloServer<GraphQLContext>({
     schema,
     logger: infra.logger.child({ component: 'apollo' }),
+    // The key and graph ref come from config (Apollo would otherwise read APOLLO_KEY/APOLLO_GRAPH_REF itself).
+    ...(config.usageReporting.kind === 'apollo'
+      ? { apollo: { key: config.usageReporting.key, graphRef: config.usageReporting.graphRef } }
+      : {}),
     introspection: !config.isProduction,
     includeStacktraceInErrorResponses: false,
     // main.ts owns the signals: it drains HTTP first, then closes the pools.
@@ -95,8 +100,10 @@ export async function createServer(infra: Infra): Promise<FastifyInstance> {
       createQueryLimitsPlugin(config.queryLimits),
       createErrorReportingPlugin(),
       // After the limits: a refused operation never reaches the cache.
-      ...createResponseCachePlugins({ keyv: infra.cache.keyv, generations: createCacheGenerations(infra.redis) }),
+      ...createResponseCachePlugins({ keyv: infra.cache.keyv, generations: createCacheGenerations(infra.redis), metrics: infra.metrics }),
       ...(infra.errorTracking.enabled ? [createSentryPlugin()] : []),
+      // Apollo's usage reporting when configured; else explicitly off (Apollo would enable it from APOLLO_KEY).
+      createUsageReportingPlugin(config.usageReporting),
       ...(config.isProduction ? [ApolloServerPluginLandingPageDisabled()] : []),
     ],
   });

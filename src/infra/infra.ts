@@ -1,3 +1,5 @@
+import type { AlertManager } from '../alerts/alert-manager.js';
+import { createAlerts } from '../alerts/alerts.js';
 import type { Config } from '../config.js';
 import { createEventBus, type EventBus } from '../events/event-bus.js';
 import { type CacheService, createCacheService } from './cache-service.js';
@@ -22,6 +24,8 @@ export interface Infra {
   readonly metrics: Metrics;
   /** Sentry when SENTRY_DSN is set; its client is per process (see sentry.ts). */
   readonly errorTracking: ErrorTracking;
+  /** Alert rules over this process's metrics; main.ts starts the schedule, tests call `evaluate()`. */
+  readonly alerts: AlertManager;
   close(): Promise<void>;
 }
 
@@ -37,17 +41,21 @@ export async function createInfra(config: Config, logger: Logger): Promise<Infra
   const events = await createEventBus(redis, (error) => logger.warn({ component: 'events', err: error }, 'event delivery failed'));
   const metrics = createMetrics(config.metrics, { logger, poolStats: () => db.poolStats() });
   const stopWatchingQueries = watchQueries(db, { metrics, logger, slowQueryMs: config.metrics.slowQueryMs });
+  const cacheService = createCacheService(redis);
+  const alerts = createAlerts(config.alerts, { logger, metrics, db, cacheService, events });
   return {
     config,
     logger,
     db,
     redis,
     cache,
-    cacheService: createCacheService(redis),
+    cacheService,
     events,
     metrics,
     errorTracking,
+    alerts,
     async close() {
+      alerts.stop();
       await events.close();
       stopWatchingQueries();
       await Promise.allSettled([db.close(), cache.close(), redis?.quit(), metrics.close(), errorTracking.flush()]);

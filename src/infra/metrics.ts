@@ -30,6 +30,7 @@ const counters = {
   'inventory.adjustments': { help: 'Stock adjustments made through adjustInventory, by reason.', labels: ['reason'], statsd: true },
   'tasks.created': { help: 'Tasks created.', labels: [], statsd: true },
   clock_ins: { help: 'Shifts started (clockIn).', labels: [], statsd: true },
+  'cache.responses': { help: 'Cacheable query responses, by result: hit or miss.', labels: ['result'], statsd: true },
 } as const;
 
 export type TimingName = keyof typeof timings;
@@ -42,6 +43,8 @@ export interface Metrics {
   increment(name: CounterName, value?: number, labels?: Labels): void;
   /** The Prometheus text exposition, for GET /metrics. */
   exposition(): Promise<{ contentType: string; body: string }>;
+  /** This process's prom-client registry, for in-process readers (the alert rules). */
+  readonly registry: Registry;
   close(): Promise<void>;
 }
 
@@ -115,6 +118,7 @@ export function createMetrics(config: Config['metrics'], deps: { logger: Logger;
       : noStatsd;
 
   return {
+    registry,
     timing(name, milliseconds, labels = {}) {
       histograms.get(name)?.observe(labels, milliseconds / 1000);
       if (timings[name].statsd) statsd.timing(name, milliseconds, labels);

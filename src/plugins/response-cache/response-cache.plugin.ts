@@ -4,6 +4,7 @@ import { KeyvAdapter } from '@apollo/utils.keyvadapter';
 import type { Keyv } from 'keyv';
 import { rateLimitKeyOf } from '../../auth/viewer.js';
 import type { GraphQLContext } from '../../context.js';
+import type { Metrics } from '../../infra/metrics.js';
 import { anyRestaurant, type CacheGenerations } from './cache-generations.js';
 import { generationScopes } from './restaurant-references.js';
 
@@ -12,10 +13,15 @@ import { generationScopes } from './restaurant-references.js';
  * configured). PUBLIC responses are shared by everyone; PRIVATE ones are kept per user or API
  * key. Keys fold in the generation counters of the restaurants the operation names, and every
  * mutation bumps the counters of the restaurants it changed (known from its audit rows), so a
- * write makes the cached reads about that restaurant stale at once, on every instance. Responses
- * carry `x-cache: HIT` or `MISS` (and Apollo's `age` on hits).
+ * write makes the cached reads about that restaurant stale at once, on every instance. Queries
+ * carry `x-cache: HIT`, `MISS` (cacheable, now stored) or `BYPASS` (not cacheable), and Apollo's
+ * `age` on hits; hits and misses are counted in `servio_cache_responses_total`.
  */
-export function createResponseCachePlugins(deps: { keyv: Keyv; generations: CacheGenerations }): Array<ApolloServerPlugin<GraphQLContext>> {
+export function createResponseCachePlugins(deps: {
+  keyv: Keyv;
+  generations: CacheGenerations;
+  metrics: Metrics;
+}): Array<ApolloServerPlugin<GraphQLContext>> {
   const cache = new KeyvAdapter<string>(deps.keyv as unknown as ConstructorParameters<typeof KeyvAdapter<string>>[0]);
   const responseCache = responseCachePlugin<GraphQLContext>({
     cache,
@@ -31,8 +37,12 @@ export function createResponseCachePlugins(deps: { keyv: Keyv; generations: Cach
   const invalidation: ApolloServerPlugin<GraphQLContext> = {
     async requestDidStart() {
       return {
-        async willSendResponse({ contextValue, operation, metrics, response }) {
-          if (operation?.operation === 'query') response.http.headers.set('x-cache', metrics.responseCacheHit ? 'HIT' : 'MISS');
+        async willSendResponse({ contextValue, operation, metrics, response, overallCachePolicy }) {
+          if (operation?.operation === 'query') {
+            const result = metrics.responseCacheHit ? 'hit' : overallCachePolicy.policyIfCacheable() ? 'miss' : 'bypass';
+            response.http.headers.set('x-cache', result.toUpperCase());
+            if (result !== 'bypass') deps.metrics.increment('cache.responses', 1, { result });
+          }
           const writes = contextValue.scope.writes;
           if (!writes || writes.size === 0) return;
           const scopes = new Set([anyRestaurant]);

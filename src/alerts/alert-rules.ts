@@ -1,0 +1,98 @@
+import type { Config } from '../config.js';
+
+/**
+ * What the rules read, gathered once per evaluation. `null` means "no data this interval" (no
+ * traffic, no pool on the embedded database, too few cache reads): the rule is skipped and keeps
+ * its state, so a quiet minute neither fires nor resolves anything.
+ */
+export interface AlertSnapshot {
+  /** p95 of GraphQL operation durations since the previous snapshot, in ms (histogram bucket bound). */
+  p95Ms: number | null;
+  /** GraphQL errors per operation since the previous snapshot. */
+  errorRate: number | null;
+  /** Connections in use / DB_POOL_MAX; null on the embedded database. */
+  poolSaturation: number | null;
+  /** Cache hits / reads since the previous snapshot; null under `minCacheReads` reads. */
+  cacheHitRate: number | null;
+  /** V8 heap used / the heap size limit. */
+  heapRatio: number | null;
+}
+
+export type Severity = 'warning' | 'critical';
+
+export interface AlertRule {
+  /** Stable identifier, used for deduplication and in messages (`p95_latency`). */
+  name: string;
+  /** A human title for notifications. */
+  title: string;
+  severity: Severity;
+  /** `above`: fires when the value is greater than the threshold; `below`: when it is less. */
+  comparator: 'above' | 'below';
+  threshold: number;
+  /** The unit appended to values in messages (`ms`, `%` for ratios shown as percentages). */
+  unit: 'ms' | 'ratio';
+  measure(snapshot: AlertSnapshot): number | null;
+}
+
+export function isBreached(rule: AlertRule, value: number): boolean {
+  return rule.comparator === 'above' ? value > rule.threshold : value < rule.threshold;
+}
+
+/**
+ * The operational rules, thresholds from config. A circuit-breaker rule is not here: the process
+ * has no circuit breaker to read, and a rule that could never fire would only look like coverage.
+ */
+export function createAlertRules(thresholds: Config['alerts']['thresholds']): AlertRule[] {
+  return [
+    {
+      name: 'p95_latency',
+      title: 'GraphQL p95 latency',
+      severity: 'warning',
+      comparator: 'above',
+      threshold: thresholds.p95Ms,
+      unit: 'ms',
+      measure: (snapshot) => snapshot.p95Ms,
+    },
+    {
+      name: 'error_rate',
+      title: 'GraphQL error rate',
+      severity: 'critical',
+      comparator: 'above',
+      threshold: thresholds.errorRate,
+      unit: 'ratio',
+      measure: (snapshot) => snapshot.errorRate,
+    },
+    {
+      name: 'db_pool_saturation',
+      title: 'Database pool saturation',
+      severity: 'critical',
+      comparator: 'above',
+      threshold: thresholds.poolSaturation,
+      unit: 'ratio',
+      measure: (snapshot) => snapshot.poolSaturation,
+    },
+    {
+      name: 'cache_hit_rate',
+      title: 'Cache hit rate',
+      severity: 'warning',
+      comparator: 'below',
+      threshold: thresholds.cacheHitRateMin,
+      unit: 'ratio',
+      measure: (snapshot) => snapshot.cacheHitRate,
+    },
+    {
+      name: 'heap_usage',
+      title: 'Heap usage',
+      severity: 'critical',
+      comparator: 'above',
+      threshold: thresholds.heapRatio,
+      unit: 'ratio',
+      measure: (snapshot) => snapshot.heapRatio,
+    },
+  ];
+}
+
+/** `12 ms`, `3.5%`. */
+export function formatValue(value: number, unit: AlertRule['unit']): string {
+  return unit === 'ms' ? `${Math.round(value)} ms` : `${Number((value * 100).toFixed(2))}%`;
+}
