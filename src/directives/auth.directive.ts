@@ -1,6 +1,7 @@
 import { getDirective, MapperKind, mapSchema } from '@graphql-tools/utils';
 import { defaultFieldResolver, type GraphQLFieldResolver, type GraphQLObjectType, getNamedType } from 'graphql';
 import type { AccessRequirement, RequiredRole } from '../auth/access.js';
+import { restaurantIdArgument } from '../auth/restaurant-argument.js';
 import type { GraphQLContext } from '../context.js';
 import { AppError, ErrorCode, NotFoundError, UnauthenticatedError, ValidationError } from '../errors.js';
 import { assertDirectivesDefined } from './directive-definitions.js';
@@ -81,10 +82,10 @@ async function owningRestaurant(
   returnType: string,
   ownerLookups: OwnerLookups,
 ): Promise<{ restaurantId: string | undefined; hideAs?: NotFoundError }> {
-  const input = isRecord(args.input) ? args.input : {};
-  const restaurantId = args.restaurantId ?? input.restaurantId;
-  if (typeof restaurantId === 'string') return { restaurantId };
+  const restaurantId = restaurantIdArgument(args);
+  if (restaurantId) return { restaurantId };
 
+  const input = isRecord(args.input) ? args.input : {};
   const id = args.id ?? input.id;
   const lookup = ownerLookups[returnType];
   if (typeof id === 'string' && lookup) {

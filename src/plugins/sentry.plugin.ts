@@ -1,6 +1,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
 import * as Sentry from '@sentry/node';
+import { restaurantIdArgument } from '../auth/restaurant-argument.js';
 import type { GraphQLContext } from '../context.js';
 import { isUnexpectedError } from './unexpected-error.js';
 
@@ -55,7 +56,7 @@ export function createSentryPlugin(): ApolloServerPlugin<GraphQLContext> {
           return {
             willResolveField({ info, args }) {
               if (info.path.prev || restaurantId) return;
-              restaurantId = restaurantIdOf(args);
+              restaurantId = restaurantIdArgument(args);
             },
           };
         },
@@ -92,11 +93,4 @@ export function createSentryPlugin(): ApolloServerPlugin<GraphQLContext> {
       };
     },
   };
-}
-
-/** `restaurantId` or `input.restaurantId`, the two shapes the schema uses. */
-function restaurantIdOf(args: Record<string, unknown>): string | undefined {
-  const input = args.input as Record<string, unknown> | undefined;
-  const value = args.restaurantId ?? input?.restaurantId;
-  return typeof value === 'string' ? value : undefined;
 }

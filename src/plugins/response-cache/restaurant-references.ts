@@ -1,4 +1,5 @@
-import { type ArgumentNode, Kind, type OperationDefinitionNode, type ValueNode, valueFromASTUntyped } from 'graphql';
+import { type ArgumentNode, Kind, type OperationDefinitionNode, valueFromASTUntyped } from 'graphql';
+import { restaurantIdArgument } from '../../auth/restaurant-argument.js';
 import { anyRestaurant } from './cache-generations.js';
 
 /**
@@ -20,17 +21,9 @@ export function generationScopes(operation: OperationDefinitionNode, variables: 
   return [...scopes].sort();
 }
 
-function restaurantsNamedBy(field: string, args: readonly ArgumentNode[], variables: Record<string, unknown>): string[] {
-  const value = (node: ValueNode) => valueFromASTUntyped(node, variables) as unknown;
-  const named: string[] = [];
-  for (const arg of args) {
-    const argument = value(arg.value);
-    if (arg.name.value === 'restaurantId' && typeof argument === 'string') named.push(argument);
-    if (arg.name.value === 'slug' && field === 'restaurant' && typeof argument === 'string') named.push(`slug:${argument}`);
-    if (arg.name.value === 'input' && argument && typeof argument === 'object') {
-      const restaurantId = (argument as { restaurantId?: unknown }).restaurantId;
-      if (typeof restaurantId === 'string') named.push(restaurantId);
-    }
-  }
-  return named;
+function restaurantsNamedBy(field: string, argumentNodes: readonly ArgumentNode[], variables: Record<string, unknown>): string[] {
+  const args = Object.fromEntries(argumentNodes.map((arg) => [arg.name.value, valueFromASTUntyped(arg.value, variables) as unknown]));
+  const restaurantId = restaurantIdArgument(args);
+  if (restaurantId) return [restaurantId];
+  return field === 'restaurant' && typeof args.slug === 'string' ? [`slug:${args.slug}`] : [];
 }
