@@ -17,6 +17,16 @@ export interface Session {
 
 const dayMs = 86_400_000;
 
+/** Sessions are audited as their own user, whoever (or nobody) the request was signed in as. */
+function auditSession(tx: Tx, scope: RequestScope, userId: string, action: string): Promise<void> {
+  return recordAudit(tx, { ...scope, viewer: { kind: 'user', userId } }, { action, entityType: 'User', entityId: userId });
+}
+
+/** Ends every live token of a session at once. */
+function revokeFamily(tx: Tx, familyId: string) {
+  return tx.refreshToken.updateMany({ where: { familyId, revokedAt: null }, data: { revokedAt: new Date() } });
+}
+
 /**
  * Sign-in and sessions. A session is a family of refresh tokens: each refresh rotates the token
  * (the old one dies), and presenting a rotated token again revokes the whole family, because only
@@ -46,15 +56,7 @@ export function createIdentityService(deps: { prisma: Db; accessTokens: AccessTo
       }
       const { secret } = await prisma.$transaction(async (tx) => {
         const issued = await issueRefreshToken(tx, user.id, randomUUID());
-        await recordAudit(
-          tx,
-          { ...scope, viewer: { kind: 'user', userId: user.id } },
-          {
-            action: 'auth.login',
-            entityType: 'User',
-            entityId: user.id,
-          },
-        );
+        await auditSession(tx, scope, user.id, 'auth.login');
         return issued;
       });
       return session(user, secret);
@@ -71,31 +73,15 @@ export function createIdentityService(deps: { prisma: Db; accessTokens: AccessTo
         if (rotated.count === 0) return { kind: 'reused' as const, familyId: current.familyId, userId: current.userId };
         const issued = await issueRefreshToken(tx, current.userId, current.familyId);
         await tx.refreshToken.update({ where: { id: current.id }, data: { replacedById: issued.row.id } });
-        await recordAudit(
-          tx,
-          { ...scope, viewer: { kind: 'user', userId: current.userId } },
-          {
-            action: 'auth.refresh',
-            entityType: 'User',
-            entityId: current.userId,
-          },
-        );
+        await auditSession(tx, scope, current.userId, 'auth.refresh');
         return { kind: 'rotated' as const, user: current.user, secret: issued.secret };
       });
       if (outcome.kind === 'rotated') return session(outcome.user, outcome.secret);
       if (outcome.kind === 'reused') {
         // The transaction above only read (it returned instead of throwing); revoke in a new one.
         await prisma.$transaction(async (tx) => {
-          await tx.refreshToken.updateMany({ where: { familyId: outcome.familyId, revokedAt: null }, data: { revokedAt: new Date() } });
-          await recordAudit(
-            tx,
-            { ...scope, viewer: { kind: 'user', userId: outcome.userId } },
-            {
-              action: 'auth.refresh_token_reuse',
-              entityType: 'User',
-              entityId: outcome.userId,
-            },
-          );
+          await revokeFamily(tx, outcome.familyId);
+          await auditSession(tx, scope, outcome.userId, 'auth.refresh_token_reuse');
         });
       }
       const error = new UnauthenticatedError(
@@ -112,16 +98,8 @@ export function createIdentityService(deps: { prisma: Db; accessTokens: AccessTo
       const token = await prisma.refreshToken.findUnique({ where: { tokenHash: digestSecret(refreshToken) } });
       if (!token) return true;
       await prisma.$transaction(async (tx) => {
-        await tx.refreshToken.updateMany({ where: { familyId: token.familyId, revokedAt: null }, data: { revokedAt: new Date() } });
-        await recordAudit(
-          tx,
-          { ...scope, viewer: { kind: 'user', userId: token.userId } },
-          {
-            action: 'auth.logout',
-            entityType: 'User',
-            entityId: token.userId,
-          },
-        );
+        await revokeFamily(tx, token.familyId);
+        await auditSession(tx, scope, token.userId, 'auth.logout');
       });
       return true;
     },
