@@ -81,11 +81,49 @@ const envSchema = z
     ALERT_POOL_SATURATION: z.coerce.number().min(0).max(1).default(0.9),
     ALERT_CACHE_HIT_RATE_MIN: z.coerce.number().min(0).max(1).default(0.7),
     ALERT_HEAP_RATIO: z.coerce.number().min(0).max(1).default(0.9),
+    ALERT_SMS_TO: commaList.default([]),
+    CIRCUIT_BREAKER_ERROR_PERCENT: z.coerce.number().min(1).max(100).default(50),
+    CIRCUIT_BREAKER_VOLUME: positiveInt.default(5),
+    CIRCUIT_BREAKER_RESET_MS: positiveInt.default(30_000),
+    CIRCUIT_BREAKER_WINDOW_MS: positiveInt.default(60_000),
+    OPENAI_API_KEY: z.string().trim().min(1).optional(),
+    // The API root, e.g. https://api.openai.com/v1 (the client's default) or an OpenAI-compatible gateway.
+    OPENAI_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
+    OPENAI_MODEL: z.string().trim().min(1).default('gpt-4o-mini'),
+    OPENAI_TIMEOUT_MS: positiveInt.default(20_000),
+    OPENAI_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(2),
+    OPENAI_CONCURRENCY: positiveInt.default(10),
+    OPENAI_REQUESTS_PER_MINUTE: positiveInt.default(100),
+    TWILIO_ACCOUNT_SID: z.string().trim().min(1).optional(),
+    TWILIO_AUTH_TOKEN: z.string().trim().min(1).optional(),
+    TWILIO_FROM: z.string().trim().min(1).optional(),
+    // The REST API root (https://api.twilio.com by default); for a regional edge or a test double.
+    TWILIO_API_BASE_URL: z
+      .url({ protocol: /^https?$/ })
+      .transform((url) => url.replace(/\/+$/, ''))
+      .optional(),
+    TWILIO_TIMEOUT_MS: positiveInt.default(10_000),
+    TWILIO_CONCURRENCY: positiveInt.default(5),
+    TWILIO_REQUESTS_PER_MINUTE: positiveInt.default(50),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV !== 'production') return;
     for (const key of ['DATABASE_URL', 'REDIS_URL', 'JWT_SECRET'] as const) {
       if (!env[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'is required when NODE_ENV=production' });
+    }
+  })
+  .superRefine((env, ctx) => {
+    // SMS needs all of Twilio's settings, or none of them.
+    const twilio = ['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'TWILIO_FROM'] as const;
+    const wanted = env.ALERT_SMS_TO.length > 0 || twilio.some((key) => env[key]);
+    for (const key of [...twilio, 'ALERT_SMS_TO'] as const) {
+      if (wanted && (key === 'ALERT_SMS_TO' ? env.ALERT_SMS_TO.length === 0 : !env[key]))
+        ctx.addIssue({
+          code: 'custom',
+          path: [key],
+          message:
+            'is required to send SMS alerts (set all of TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_FROM and ALERT_SMS_TO, or none)',
+        });
     }
   });
 
@@ -192,7 +230,37 @@ function toConfig(env: z.infer<typeof envSchema>) {
         cacheHitRateMin: env.ALERT_CACHE_HIT_RATE_MIN,
         heapRatio: env.ALERT_HEAP_RATIO,
       },
+      // SMS (Twilio) only with every Twilio setting and at least one number to text.
+      sms:
+        env.TWILIO_ACCOUNT_SID && env.TWILIO_AUTH_TOKEN && env.TWILIO_FROM && env.ALERT_SMS_TO.length > 0
+          ? {
+              kind: 'twilio' as const,
+              accountSid: env.TWILIO_ACCOUNT_SID,
+              authToken: env.TWILIO_AUTH_TOKEN,
+              from: env.TWILIO_FROM,
+              to: env.ALERT_SMS_TO,
+              apiBaseUrl: env.TWILIO_API_BASE_URL,
+              limits: { timeoutMs: env.TWILIO_TIMEOUT_MS, concurrency: env.TWILIO_CONCURRENCY, perMinute: env.TWILIO_REQUESTS_PER_MINUTE },
+            }
+          : { kind: 'off' as const },
     },
+    circuitBreaker: {
+      errorThresholdPercent: env.CIRCUIT_BREAKER_ERROR_PERCENT,
+      volumeThreshold: env.CIRCUIT_BREAKER_VOLUME,
+      resetTimeoutMs: env.CIRCUIT_BREAKER_RESET_MS,
+      windowMs: env.CIRCUIT_BREAKER_WINDOW_MS,
+    },
+    // The assistant is on only with an OpenAI key; without it, it answers SERVICE_UNAVAILABLE.
+    assistant: env.OPENAI_API_KEY
+      ? {
+          kind: 'openai' as const,
+          apiKey: env.OPENAI_API_KEY,
+          baseUrl: env.OPENAI_BASE_URL,
+          model: env.OPENAI_MODEL,
+          maxRetries: env.OPENAI_MAX_RETRIES,
+          limits: { timeoutMs: env.OPENAI_TIMEOUT_MS, concurrency: env.OPENAI_CONCURRENCY, perMinute: env.OPENAI_REQUESTS_PER_MINUTE },
+        }
+      : { kind: 'off' as const },
     // Production migrates as a release step (npm run db:migrate); elsewhere the server does it.
     migrateOnStart: env.MIGRATE_ON_START ?? !production,
     seedOnEmpty: env.SEED_ON_EMPTY ?? !production,

@@ -13,6 +13,8 @@ export const ErrorCode = {
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
   PERSISTED_QUERY_NOT_ALLOWED: 'PERSISTED_QUERY_NOT_ALLOWED',
   PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  // An external provider (OpenAI, Twilio) is failing, unconfigured or behind an open circuit breaker.
+  SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
   // Query limits: each comes with extensions { measured, limit }.
   DEPTH_LIMIT_EXCEEDED: 'DEPTH_LIMIT_EXCEEDED',
   COST_LIMIT_EXCEEDED: 'COST_LIMIT_EXCEEDED',
@@ -81,6 +83,17 @@ export class ForbiddenError extends AppError {
 export class RateLimitedError extends AppError {
   constructor(retryAfterSeconds: number) {
     super(ErrorCode.RATE_LIMITED, `Too many requests: retry in ${retryAfterSeconds} s.`, { retryAfter: retryAfterSeconds });
+  }
+}
+
+export class ServiceUnavailableError extends AppError {
+  /** `retryAfter` (seconds) is set when the service is expected back, e.g. when its breaker half-opens. */
+  constructor(service: string, message: string, retryAfterSeconds?: number) {
+    super(
+      ErrorCode.SERVICE_UNAVAILABLE,
+      message,
+      retryAfterSeconds === undefined ? { service } : { service, retryAfter: retryAfterSeconds },
+    );
   }
 }
 

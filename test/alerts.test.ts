@@ -10,7 +10,7 @@ import { createWebhookNotifier } from '../src/alerts/notifiers.js';
 import { type Json, startTestServer, type TestServer } from './testkit/test-server.js';
 
 const thresholds = { p95Ms: 500, errorRate: 0.01, poolSaturation: 0.9, cacheHitRateMin: 0.7, heapRatio: 0.9 };
-const quiet: AlertSnapshot = { p95Ms: 20, errorRate: 0, poolSaturation: 0.1, cacheHitRate: 0.95, heapRatio: 0.3 };
+const quiet: AlertSnapshot = { p95Ms: 20, errorRate: 0, poolSaturation: 0.1, cacheHitRate: 0.95, heapRatio: 0.3, openBreakers: [] };
 
 /** A manager over a snapshot the test edits, a clock it moves, and a notifier that records. */
 function aManager() {
@@ -89,6 +89,28 @@ describe('alert manager', () => {
     ]);
   });
 
+  it('fires a critical alert naming the open circuit breakers, and resolves it when they close', async () => {
+    const { manager, sent, set } = aManager();
+    set({ openBreakers: ['openai', 'twilio'] });
+    await manager.evaluate();
+    set({ openBreakers: [] });
+    await manager.evaluate();
+    expect(sent).toEqual([
+      expect.objectContaining({
+        status: 'firing',
+        name: 'circuit_breaker_open',
+        severity: 'critical',
+        summary: 'Open circuit breakers is 2 (above 0)',
+        details: { value: '2', threshold: 'above 0', breakers: 'openai, twilio' },
+      }),
+      expect.objectContaining({
+        status: 'resolved',
+        name: 'circuit_breaker_open',
+        summary: 'Open circuit breakers is 0 (no longer above 0)',
+      }),
+    ]);
+  });
+
   it('logs a webhook that fails instead of throwing', async () => {
     const lines: Json[] = [];
     const logger = pino({ level: 'warn' }, { write: (line: string) => void lines.push(JSON.parse(line)) });
@@ -115,6 +137,7 @@ describe('metric sources', () => {
       registry,
       poolStats: () => null,
       cacheStats: () => cache,
+      openBreakers: () => ['openai'],
       heap: () => ({ used: 50, limit: 100 }),
     });
 
@@ -122,11 +145,18 @@ describe('metric sources', () => {
     histogram.observe({ operation: 'B' }, 0.5);
     errors.inc({ code: 'X' }, 2);
     Object.assign(cache, { hits: 60, misses: 40 });
-    expect(await sources.snapshot()).toEqual({ p95Ms: 10, errorRate: 0.1, poolSaturation: null, cacheHitRate: 0.6, heapRatio: 0.5 });
+    expect(await sources.snapshot()).toEqual({
+      p95Ms: 10,
+      errorRate: 0.1,
+      poolSaturation: null,
+      cacheHitRate: 0.6,
+      heapRatio: 0.5,
+      openBreakers: ['openai'],
+    });
 
     for (let i = 0; i < 10; i++) histogram.observe({ operation: 'B' }, 0.5);
     Object.assign(cache, { hits: 70, misses: 40 }); // 10 reads: too few to judge
-    expect(await sources.snapshot()).toEqual({ p95Ms: 1000, errorRate: 0, poolSaturation: null, cacheHitRate: null, heapRatio: 0.5 });
+    expect(await sources.snapshot()).toMatchObject({ p95Ms: 1000, errorRate: 0, poolSaturation: null, cacheHitRate: null, heapRatio: 0.5 });
     expect(await sources.snapshot()).toMatchObject({ p95Ms: null, errorRate: null });
   });
 });

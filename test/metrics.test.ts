@@ -4,6 +4,7 @@ import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { watchQueries } from '../src/infra/query-metrics.js';
+import { scrape } from './testkit/prometheus.js';
 import { aRestaurant, aUser } from './testkit/seed-builder.js';
 import { type Json, startTestServer, type TestServer } from './testkit/test-server.js';
 
@@ -37,38 +38,6 @@ async function placeOrder(server: TestServer, world: Awaited<ReturnType<typeof s
   const { body } = await server.graphql<Json>(createOrder, { input }, world.headers);
   expect(body.errors).toBeUndefined();
   return body.data.createOrder as { id: string; total: { amount: number; currency: string } };
-}
-
-interface Sample {
-  name: string;
-  labels: Record<string, string>;
-  value: number;
-}
-
-/** The samples of a Prometheus text exposition. */
-function parseExposition(text: string): Sample[] {
-  const samples: Sample[] = [];
-  for (const line of text.split('\n')) {
-    const match = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
-    if (!match) continue;
-    const labels = Object.fromEntries([...(match[2] ?? '').matchAll(/(\w+)="([^"]*)"/g)].map(([, key, value]) => [key, value]));
-    samples.push({ name: match[1] as string, labels, value: Number(match[3]) });
-  }
-  return samples;
-}
-
-async function scrape(server: TestServer) {
-  const response = await fetch(`${server.url}/metrics`);
-  expect(response.status).toBe(200);
-  expect(response.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
-  const samples = parseExposition(await response.text());
-  /** The sum of the samples of `name` whose labels include `labels` (undefined when none). */
-  return (name: string, labels: Record<string, string> = {}) => {
-    const matching = samples.filter(
-      (sample) => sample.name === name && Object.entries(labels).every(([key, value]) => sample.labels[key] === value),
-    );
-    return matching.length ? matching.reduce((sum, sample) => sum + sample.value, 0) : undefined;
-  };
 }
 
 describe('GET /metrics', () => {

@@ -79,6 +79,7 @@ export function createAlertManager(options: AlertManagerOptions): AlertManager {
       };
       if (breached) {
         firingSince.set(rule.name, at);
+        Object.assign(details, rule.describe?.(snapshot));
       } else {
         firingSince.delete(rule.name);
         details.firingForSeconds = String(Math.round((at.getTime() - (since as Date).getTime()) / 1000));

@@ -16,6 +16,8 @@ export interface AlertSnapshot {
   cacheHitRate: number | null;
   /** V8 heap used / the heap size limit. */
   heapRatio: number | null;
+  /** Names of the external services whose circuit breaker is open now. */
+  openBreakers: string[];
 }
 
 export type Severity = 'warning' | 'critical';
@@ -29,19 +31,18 @@ export interface AlertRule {
   /** `above`: fires when the value is greater than the threshold; `below`: when it is less. */
   comparator: 'above' | 'below';
   threshold: number;
-  /** The unit appended to values in messages (`ms`, `%` for ratios shown as percentages). */
-  unit: 'ms' | 'ratio';
+  /** The unit appended to values in messages (`ms`, `%` for ratios shown as percentages, none for counts). */
+  unit: 'ms' | 'ratio' | 'count';
   measure(snapshot: AlertSnapshot): number | null;
+  /** Facts to add to a firing notification's details (which breakers are open). */
+  describe?(snapshot: AlertSnapshot): Record<string, string>;
 }
 
 export function isBreached(rule: AlertRule, value: number): boolean {
   return rule.comparator === 'above' ? value > rule.threshold : value < rule.threshold;
 }
 
-/**
- * The operational rules, thresholds from config. A circuit-breaker rule is not here: the process
- * has no circuit breaker to read, and a rule that could never fire would only look like coverage.
- */
+/** The operational rules, thresholds from config. */
 export function createAlertRules(thresholds: Config['alerts']['thresholds']): AlertRule[] {
   return [
     {
@@ -89,10 +90,22 @@ export function createAlertRules(thresholds: Config['alerts']['thresholds']): Al
       unit: 'ratio',
       measure: (snapshot) => snapshot.heapRatio,
     },
+    {
+      // Any open breaker is news: a provider (OpenAI, Twilio) is failing and its feature is off.
+      name: 'circuit_breaker_open',
+      title: 'Open circuit breakers',
+      severity: 'critical',
+      comparator: 'above',
+      threshold: 0,
+      unit: 'count',
+      measure: (snapshot) => snapshot.openBreakers.length,
+      describe: (snapshot) => ({ breakers: snapshot.openBreakers.join(', ') }),
+    },
   ];
 }
 
 /** `12 ms`, `3.5%`. */
 export function formatValue(value: number, unit: AlertRule['unit']): string {
+  if (unit === 'count') return String(value);
   return unit === 'ms' ? `${Math.round(value)} ms` : `${Number((value * 100).toFixed(2))}%`;
 }

@@ -9,6 +9,8 @@ export interface MetricSourcesDeps {
   registry: Registry;
   poolStats: () => PoolStats | null;
   cacheStats: CacheService['stats'];
+  /** Names of the circuit breakers open now. */
+  openBreakers: () => string[];
   /** The cache hit rate is judged only on at least this many reads in the interval (default 100). */
   minCacheReads?: number;
   /** Heap used and the limit, in bytes (default: this process's V8 heap). */
@@ -55,6 +57,7 @@ export function createMetricSources(deps: MetricSourcesDeps): AlertSources {
         poolSaturation: pool ? (pool.total - pool.idle) / pool.max : null,
         cacheHitRate: intervalReads >= minCacheReads ? (cache.hits - previous.hits) / intervalReads : null,
         heapRatio: limit > 0 ? used / limit : null,
+        openBreakers: deps.openBreakers(),
       };
       previous = { buckets, operations, errors: errorCount, hits: cache.hits, misses: cache.misses };
       return snapshot;

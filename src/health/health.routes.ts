@@ -33,6 +33,7 @@ export function registerHealthRoutes(app: FastifyInstance, infra: Infra): void {
       checks,
       database: { kind: infra.db.kind, pool: infra.db.poolStats() },
       cache: { kind: infra.cache.kind, ...infra.cacheService.stats() },
+      circuitBreakers: infra.externalServices.statuses(),
       system: {
         node: process.version,
         pid: process.pid,

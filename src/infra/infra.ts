@@ -5,6 +5,7 @@ import { createEventBus, type EventBus } from '../events/event-bus.js';
 import { type CacheService, createCacheService } from './cache-service.js';
 import { type CacheStore, createCacheStore } from './cache-store.js';
 import { createDatabase, type Database } from './db.js';
+import { createExternalServices, type ExternalServices } from './external-services.js';
 import type { Logger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { watchQueries } from './query-metrics.js';
@@ -22,6 +23,8 @@ export interface Infra {
   readonly cacheService: CacheService;
   readonly events: EventBus;
   readonly metrics: Metrics;
+  /** Circuit breakers and call limits for the providers we call (OpenAI, Twilio). */
+  readonly externalServices: ExternalServices;
   /** Sentry when SENTRY_DSN is set; its client is per process (see sentry.ts). */
   readonly errorTracking: ErrorTracking;
   /** Alert rules over this process's metrics; main.ts starts the schedule, tests call `evaluate()`. */
@@ -42,7 +45,9 @@ export async function createInfra(config: Config, logger: Logger): Promise<Infra
   const metrics = createMetrics(config.metrics, { logger, poolStats: () => db.poolStats() });
   const stopWatchingQueries = watchQueries(db, { metrics, logger, slowQueryMs: config.metrics.slowQueryMs });
   const cacheService = createCacheService(redis);
-  const alerts = createAlerts(config.alerts, { logger, metrics, db, cacheService, events });
+  metrics.gauge('cache_service.hit_ratio', () => cacheService.stats().hitRate);
+  const externalServices = createExternalServices(config.circuitBreaker, { metrics, logger });
+  const alerts = createAlerts(config.alerts, { logger, metrics, db, cacheService, events, externalServices });
   return {
     config,
     logger,
@@ -52,10 +57,12 @@ export async function createInfra(config: Config, logger: Logger): Promise<Infra
     cacheService,
     events,
     metrics,
+    externalServices,
     errorTracking,
     alerts,
     async close() {
       alerts.stop();
+      externalServices.shutdown();
       await events.close();
       stopWatchingQueries();
       await Promise.allSettled([db.close(), cache.close(), redis?.quit(), metrics.close(), errorTracking.flush()]);

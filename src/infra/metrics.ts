@@ -18,6 +18,12 @@ const timings = {
   'graphql.operation.duration': { help: 'GraphQL operations by name and type.', labels: ['operation', 'type'], statsd: true },
   'graphql.resolver.duration': { help: 'Root-field resolvers (Query, Mutation).', labels: ['parent_type', 'field'], statsd: false },
   'db.query.duration': { help: 'SQL statements sent by Prisma.', labels: [], statsd: false },
+  'external.call.duration': {
+    help: 'Calls to external providers (OpenAI, Twilio), by service and outcome.',
+    labels: ['service', 'outcome'],
+    statsd: true,
+  },
+  'assistant.query.duration': { help: 'Assistant questions, from asking to answer, by outcome.', labels: ['outcome'], statsd: true },
 } as const;
 
 const counters = {
@@ -31,16 +37,38 @@ const counters = {
   'tasks.created': { help: 'Tasks created.', labels: [], statsd: true },
   clock_ins: { help: 'Shifts started (clockIn).', labels: [], statsd: true },
   'cache.responses': { help: 'Cacheable query responses, by result: hit or miss.', labels: ['result'], statsd: true },
+  'assistant.queries': {
+    help: 'Assistant questions, by outcome: answered, failed (provider error) or unavailable (not configured, breaker open).',
+    labels: ['outcome'],
+    statsd: true,
+  },
+  'openai.tokens': { help: 'OpenAI tokens used by the assistant, by kind: prompt or completion.', labels: ['kind'], statsd: true },
+  'circuit_breaker.transitions': {
+    help: 'Circuit breaker state changes, by breaker and new state (open, half_open, closed).',
+    labels: ['breaker', 'state'],
+    statsd: true,
+  },
+} as const;
+
+/** Values read at scrape time from whoever registers them (see `Metrics.gauge`). */
+const gauges = {
+  'circuit_breaker.state': { help: 'Circuit breaker state by breaker: 0 closed, 1 half-open, 2 open.', labels: ['breaker'] },
+  'cache_service.hit_ratio': { help: 'CacheService hits / reads since start (0 before the first read).', labels: [] },
 } as const;
 
 export type TimingName = keyof typeof timings;
 export type CounterName = keyof typeof counters;
+export type GaugeName = keyof typeof gauges;
 export type Labels = Record<string, string>;
+/** What a gauge reads at scrape time: one value, or one per label set. */
+export type GaugeReading = number | Array<{ labels: Labels; value: number }>;
 
 /** What plugins and hooks see: record a duration or count something. Prometheus and StatsD behind it. */
 export interface Metrics {
   timing(name: TimingName, milliseconds: number, labels?: Labels): void;
   increment(name: CounterName, value?: number, labels?: Labels): void;
+  /** Makes a catalogued gauge report `read()` at every scrape (Prometheus only: StatsD has no pull). */
+  gauge(name: GaugeName, read: () => GaugeReading): void;
   /** The Prometheus text exposition, for GET /metrics. */
   exposition(): Promise<{ contentType: string; body: string }>;
   /** This process's prom-client registry, for in-process readers (the alert rules). */
@@ -88,6 +116,24 @@ export function createMetrics(config: Config['metrics'], deps: { logger: Logger;
       new Counter({ name: `${promName(name)}_total`, help: spec.help, labelNames: spec.labels, registers: [registry] }),
     );
   }
+  const gaugeReaders = new Map<string, () => GaugeReading>();
+  for (const [name, spec] of Object.entries(gauges)) {
+    new Gauge({
+      name: promName(name),
+      help: spec.help,
+      labelNames: spec.labels,
+      registers: [registry],
+      collect() {
+        const read = gaugeReaders.get(name);
+        if (!read) return;
+        const reading = read();
+        // Reset first, so a label set that is gone (a removed breaker) stops being reported.
+        this.reset();
+        if (typeof reading === 'number') this.set(reading);
+        else for (const { labels, value } of reading) this.set(labels, value);
+      },
+    });
+  }
   // Pool gauges exist only for PostgreSQL (PGlite has no pool); read at scrape time.
   if (deps.poolStats()) {
     const gauge = (name: string, help: string, read: (stats: PoolStats) => number) =>
@@ -126,6 +172,9 @@ export function createMetrics(config: Config['metrics'], deps: { logger: Logger;
     increment(name, value = 1, labels = {}) {
       promCounters.get(name)?.inc(labels, value);
       if (counters[name].statsd) statsd.increment(name, value, labels);
+    },
+    gauge(name, read) {
+      gaugeReaders.set(name, read);
     },
     async exposition() {
       return { contentType: registry.contentType, body: await registry.metrics() };
