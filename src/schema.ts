@@ -11,6 +11,7 @@ import type { Resolvers } from './generated/graphql.js';
 import type { Redis } from './infra/redis.js';
 import { analyticsResolvers } from './modules/analytics/analytics.resolvers.js';
 import { apiKeysResolvers } from './modules/api-keys/api-keys.resolvers.js';
+import { assistantResolvers } from './modules/assistant/assistant.resolvers.js';
 import { auditResolvers } from './modules/audit/audit.resolvers.js';
 import { identityResolvers } from './modules/identity/identity.resolvers.js';
 import { inventoryResolvers } from './modules/inventory/inventory.resolvers.js';
@@ -54,6 +55,7 @@ export function createSchema(deps: { rateLimits: Config['rateLimits']; redis: Re
     analyticsResolvers,
     tasksResolvers,
     timeClockResolvers,
+    assistantResolvers,
   ]);
   // biome-ignore lint/suspicious/noExplicitAny: buildSubgraphSchema's resolver map type is looser than codegen's.
   const subgraph = buildSubgraphSchema({ typeDefs: loadTypeDefs(), resolvers: resolvers as any });

@@ -2,6 +2,8 @@ import { type AccessTokens, createAccessTokens } from './auth/access-tokens.js';
 import type { Infra } from './infra/infra.js';
 import { createAnalyticsService } from './modules/analytics/analytics.service.js';
 import { createApiKeysService } from './modules/api-keys/api-keys.service.js';
+import { createAssistantService } from './modules/assistant/assistant.service.js';
+import { createOpenAiChat } from './modules/assistant/openai-chat.js';
 import { createAuditLogService } from './modules/audit/audit-log.service.js';
 import { createIdentityService } from './modules/identity/identity.service.js';
 import { createInventoryService } from './modules/inventory/inventory.service.js';
@@ -17,7 +19,7 @@ export type Services = ReturnType<typeof createServices>;
 /** Every module's service, built once per server from the shared infrastructure. */
 export function createServices(infra: Infra, accessTokens: AccessTokens) {
   const { prisma } = infra.db;
-  return {
+  const services = {
     identity: createIdentityService({ prisma, accessTokens, refreshTokenTtlDays: infra.config.auth.refreshTokenTtlDays }),
     apiKeys: createApiKeysService({
       prisma,
@@ -34,6 +36,15 @@ export function createServices(infra: Infra, accessTokens: AccessTokens) {
     auditLogs: createAuditLogService({ prisma }),
     restaurants: createRestaurantsService({ prisma }),
   };
+  const { assistant: assistantConfig } = infra.config;
+  const assistant = createAssistantService({
+    prisma,
+    services,
+    chat: assistantConfig.kind === 'openai' ? createOpenAiChat(assistantConfig, infra.externalServices) : null,
+    metrics: infra.metrics,
+    logger: infra.logger,
+  });
+  return { ...services, assistant };
 }
 
 /** Development without JWT_SECRET gets a per-process secret: tokens die with the process. */
