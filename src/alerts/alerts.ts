@@ -10,10 +10,13 @@ import { createAlertRules } from './alert-rules.js';
 import { watchLowStock } from './low-stock.js';
 import { createMetricSources } from './metric-sources.js';
 import { createLogNotifier, createWebhookNotifier } from './notifiers.js';
+import { createSmsNotifier } from './sms-notifier.js';
+import { createTwilioClient, isTwilioOutage } from './twilio-client.js';
 
 /**
  * The alert manager wired to this process: rules from config, its metrics, pool, cache and circuit
- * breakers as sources, the log (always) and the webhook (with ALERT_WEBHOOK_URL). `start()` also announces
+ * breakers as sources, the log (always), the webhook (with ALERT_WEBHOOK_URL) and SMS through Twilio for
+ * critical alerts (with the TWILIO_* settings and ALERT_SMS_TO). `start()` also announces
  * low-stock events; nothing runs until it is called (main.ts does; tests call `evaluate()`).
  */
 export function createAlerts(
@@ -29,6 +32,13 @@ export function createAlerts(
 ): AlertManager {
   const notifiers: Notifier[] = [createLogNotifier(deps.logger)];
   if (config.webhook.kind === 'webhook') notifiers.push(createWebhookNotifier({ url: config.webhook.url, logger: deps.logger }));
+  if (config.sms.kind === 'twilio') {
+    const { accountSid, authToken, apiBaseUrl, from, to, limits } = config.sms;
+    // Only Twilio's outages (5xx, 429, no answer) open the breaker; a 4xx such as a bad number does not.
+    const service = deps.externalServices.register('twilio', { ...limits, isOutage: isTwilioOutage });
+    const client = createTwilioClient({ accountSid, authToken, apiBaseUrl, timeoutMs: limits.timeoutMs });
+    notifiers.push(createSmsNotifier({ client, service, from, to, logger: deps.logger }));
+  }
   const manager = createAlertManager({
     rules: createAlertRules(config.thresholds),
     sources: createMetricSources({
