@@ -150,6 +150,8 @@ export async function createServer(infra: Infra): Promise<FastifyInstance> {
         formatError,
         isProduction: config.isProduction,
         log: app.log,
+        metrics: infra.metrics,
+        errorTracking: infra.errorTracking,
       }),
     });
   });

@@ -1,7 +1,7 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type EnvelopeItem, parseEnvelope, readBody } from './testkit/fake-sentry.js';
 import { aRestaurant, aUser, uniqueSuffix } from './testkit/seed-builder.js';
 import { type Json, startTestServer, type TestServer } from './testkit/test-server.js';
 
@@ -9,14 +9,9 @@ import { type Json, startTestServer, type TestServer } from './testkit/test-serv
  * The real SDK against a local stand-in for Sentry: it posts its envelopes to
  * http://127.0.0.1:<port>/api/1/envelope/, where they are decoded and kept.
  *
- * Sentry's client is global to the process, so this file (its own worker process) initialises it
- * once, through the first server built with SENTRY_DSN, and never closes it; no other suite sets
- * SENTRY_DSN, so no other process has a client.
+ * Sentry's client is global to the process. Each suite file runs in its own worker process, so
+ * this file initialises it once, through the first server built with SENTRY_DSN, and never closes it.
  */
-interface EnvelopeItem {
-  type: string;
-  payload: Json;
-}
 
 describe('Sentry error and trace reporting', () => {
   const items: EnvelopeItem[] = [];
@@ -121,43 +116,3 @@ describe('Sentry error and trace reporting', () => {
     expect(graphqlTransactions).not.toContain(server.clientIp);
   });
 });
-
-async function readBody(request: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of request) chunks.push(chunk as Buffer);
-  const body = Buffer.concat(chunks);
-  switch (request.headers['content-encoding']) {
-    case 'gzip':
-      return gunzipSync(body);
-    case 'deflate':
-      return inflateSync(body);
-    case 'br':
-      return brotliDecompressSync(body);
-    default:
-      return body;
-  }
-}
-
-/**
- * An envelope: a header line, then for each item a header line and its payload — `length` bytes
- * when the item header gives it, else one line. See develop.sentry.dev/sdk/data-model/envelopes.
- */
-function parseEnvelope(body: Buffer): EnvelopeItem[] {
-  let offset = 0;
-  const take = (length?: number) => {
-    const end = length === undefined ? (body.indexOf(0x0a, offset) + 1 || body.length + 1) - 1 : offset + length;
-    const chunk = body.subarray(offset, end);
-    offset = end + 1;
-    return chunk.toString('utf8');
-  };
-  take(); // the envelope header: event id, DSN, SDK
-  const items: EnvelopeItem[] = [];
-  while (offset < body.length) {
-    const line = take();
-    if (!line.trim()) continue;
-    const header = JSON.parse(line) as { type: string; length?: number };
-    const payload = take(header.length);
-    items.push({ type: header.type, payload: header.type === 'attachment' ? payload : JSON.parse(payload) });
-  }
-  return items;
-}

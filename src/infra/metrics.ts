@@ -17,6 +17,11 @@ const timings = {
   },
   'graphql.operation.duration': { help: 'GraphQL operations by name and type.', labels: ['operation', 'type'], statsd: true },
   'graphql.resolver.duration': { help: 'Root-field resolvers (Query, Mutation).', labels: ['parent_type', 'field'], statsd: false },
+  'graphql.subscription.event.duration': {
+    help: 'Subscription events, from the event to its result sent over the WebSocket (resolve + send), by field.',
+    labels: ['subscription'],
+    statsd: true,
+  },
   'db.query.duration': { help: 'SQL statements sent by Prisma.', labels: [], statsd: false },
   'external.call.duration': {
     help: 'Calls to external providers (OpenAI, Twilio), by service and outcome.',
@@ -28,6 +33,12 @@ const timings = {
 
 const counters = {
   'graphql.errors': { help: 'GraphQL errors by extensions.code.', labels: ['code'], statsd: true },
+  'graphql.subscriptions': {
+    help: 'Subscriptions by field and the state they entered: started, completed (ended by either side) or refused (never started).',
+    labels: ['subscription', 'state'],
+    statsd: true,
+  },
+  'graphql.subscription.events': { help: 'Subscription events delivered, by field.', labels: ['subscription'], statsd: true },
   'graphql.slow_resolvers': { help: 'Resolvers slower than SLOW_RESOLVER_MS, by field.', labels: ['parent_type', 'field'], statsd: false },
   'db.slow_queries': { help: 'SQL statements slower than SLOW_QUERY_MS.', labels: [], statsd: false },
   'orders.created': { help: 'Orders created (idempotent replays not counted).', labels: [], statsd: true },
@@ -54,6 +65,7 @@ const counters = {
 const gauges = {
   'circuit_breaker.state': { help: 'Circuit breaker state by breaker: 0 closed, 1 half-open, 2 open.', labels: ['breaker'] },
   'cache_service.hit_ratio': { help: 'CacheService hits / reads since start (0 before the first read).', labels: [] },
+  'graphql.subscriptions.active': { help: 'Subscriptions running now, by field.', labels: ['subscription'] },
 } as const;
 
 export type TimingName = keyof typeof timings;

@@ -1,8 +1,8 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { unwrapResolverError } from '@apollo/server/errors';
 import * as Sentry from '@sentry/node';
 import { restaurantIdArgument } from '../auth/restaurant-argument.js';
 import type { GraphQLContext } from '../context.js';
+import { captureOperationError } from './sentry-capture.js';
 import { isUnexpectedError } from './unexpected-error.js';
 
 /** OpenTelemetry's "error" status code, which Sentry reports as `internal_error`. */
@@ -68,21 +68,7 @@ export function createSentryPlugin(): ApolloServerPlugin<GraphQLContext> {
             }
             span.setStatus({ code: spanStatusError, message: 'internal_error' });
             Sentry.withActiveSpan(span, () =>
-              Sentry.withScope((scope) => {
-                scope.setTransactionName(operationName ?? 'anonymous operation');
-                scope.setTag('request_id', requestId);
-                if (restaurantId) scope.setTag('restaurant_id', restaurantId);
-                if (operationType) scope.setTag('graphql.operation_type', operationType);
-                if (viewer.kind === 'user') scope.setUser({ id: viewer.userId });
-                if (viewer.kind === 'apiKey') scope.setTag('api_key_id', viewer.apiKeyId);
-                scope.setContext('graphql', {
-                  operationName: operationName ?? null,
-                  operationType: operationType ?? null,
-                  path: error.path ?? null,
-                });
-                for (const crumb of breadcrumbs) scope.addBreadcrumb(crumb);
-                Sentry.captureException(unwrapResolverError(error));
-              }),
+              captureOperationError(error, { viewer, requestId, restaurantId, operationName, operationType, breadcrumbs }),
             );
           }
         },
