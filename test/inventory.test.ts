@@ -339,7 +339,7 @@ describe('inventory', () => {
       const abort = new AbortController();
       const seen: Json[] = [];
       const listening = (async () => {
-        for await (const event of server.infra.events.subscribe('inventoryLow', abort.signal)) {
+        for await (const event of server.infra.events.subscribe('inventoryLow', { signal: abort.signal })) {
           if (event.inventoryItemId === flour.id) seen.push(event);
         }
       })();

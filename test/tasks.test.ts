@@ -42,7 +42,7 @@ describe('tasks', () => {
     const controller = new AbortController();
     const received: TaskAssigned[] = [];
     const listening = (async () => {
-      for await (const event of server.infra.events.subscribe('taskAssigned', controller.signal)) {
+      for await (const event of server.infra.events.subscribe('taskAssigned', { signal: controller.signal })) {
         if (event.restaurantId === restaurantId) received.push(event);
       }
     })();

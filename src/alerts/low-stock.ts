@@ -8,7 +8,7 @@ import type { AlertManager } from './alert-manager.js';
 export function watchLowStock(events: EventBus, alerts: Pick<AlertManager, 'announce'>): () => void {
   const controller = new AbortController();
   void (async () => {
-    for await (const event of events.subscribe('inventoryLow', controller.signal)) {
+    for await (const event of events.subscribe('inventoryLow', { signal: controller.signal })) {
       await alerts.announce({
         status: 'info',
         name: 'low_stock',

@@ -14,8 +14,14 @@ export interface EventBus {
    * notifications of changes already committed: a failure to deliver is reported, never thrown.
    */
   publish(event: DomainEvent): Promise<void>;
-  /** Events of `type`, until the consumer stops iterating or the signal aborts. */
-  subscribe<T extends DomainEvent['type']>(type: T, signal?: AbortSignal): AsyncIterable<Extract<DomainEvent, { type: T }>>;
+  /**
+   * Events of `type` (those `where` accepts), until the consumer calls `return()` or the signal
+   * aborts. `return()` ends the stream at once, even while it waits for an event.
+   */
+  subscribe<T extends DomainEvent['type']>(
+    type: T,
+    options?: { where?: (event: Extract<DomainEvent, { type: T }>) => boolean; signal?: AbortSignal },
+  ): AsyncIterableIterator<Extract<DomainEvent, { type: T }>>;
   close(): Promise<void>;
 }
 
@@ -48,12 +54,33 @@ export async function createEventBus(redis: Redis | null, onError: (error: unkno
       }
       await redis.publish(channel, JSON.stringify(event)).catch(onError);
     },
-    async *subscribe(type, signal) {
-      try {
-        for await (const [event] of on(local, type, signal ? { signal } : {})) yield event;
-      } catch (error) {
-        if (!signal?.aborted) throw error;
-      }
+    // Not an async generator: a generator's return() waits until it next resumes, i.e. until the
+    // next event of the type, so an unsubscribed listener would linger until then. on()'s iterator
+    // ends (and removes its listener) as soon as return() is called.
+    subscribe(type, options = {}) {
+      type Event = Extract<DomainEvent, { type: typeof type }>;
+      const { where = () => true, signal } = options;
+      const source = on(local, type, signal ? { signal } : {});
+      const finished = { done: true, value: undefined } as const;
+      const events: AsyncIterableIterator<Event> = {
+        async next() {
+          try {
+            for (let step = await source.next(); !step.done; step = await source.next()) {
+              const [event] = step.value as [Event];
+              if (where(event)) return { done: false, value: event };
+            }
+          } catch (error) {
+            if (!signal?.aborted) throw error;
+          }
+          return finished;
+        },
+        async return() {
+          await source.return?.();
+          return finished;
+        },
+        [Symbol.asyncIterator]: () => events,
+      };
+      return events;
     },
     async close() {
       local.removeAllListeners();

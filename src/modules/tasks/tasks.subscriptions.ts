@@ -4,11 +4,9 @@ import type { SubscriptionResolvers } from '../../generated/graphql.js';
 /** The viewer's own assignments; Task's type-level @auth re-checks membership for every event. */
 export const tasksSubscriptions: SubscriptionResolvers<GraphQLContext> = {
   taskAssigned: {
-    subscribe: async function* (_parent, _args, { services, viewer }) {
+    subscribe: (_parent, _args, { services, viewer }) => {
       const userId = viewer.kind === 'user' ? viewer.userId : null;
-      for await (const event of services.events.subscribe('taskAssigned')) {
-        if (event.assigneeId === userId) yield event;
-      }
+      return services.events.subscribe('taskAssigned', { where: (event) => event.assigneeId === userId });
     },
     resolve: async (event: { taskId: string }, _args: unknown, { loaders }: GraphQLContext) => {
       const task = await loaders.taskById.clear(event.taskId).load(event.taskId);
