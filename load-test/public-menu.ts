@@ -5,12 +5,10 @@
  * Bounded in time; prints latency percentiles, throughput and the error count.
  */
 import autocannon from 'autocannon';
+import { exitUnlessLoopback } from './loopback.js';
 
 const [url = 'http://127.0.0.1:4000', seconds = '10', connections = '20'] = process.argv.slice(2);
-if (!/^http:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?$/.test(url)) {
-  console.error(`Refusing to load-test ${url}: only loopback addresses are allowed.`);
-  process.exit(1);
-}
+exitUnlessLoopback(url);
 
 const result = await autocannon({
   url: `${url}/graphql`,

@@ -51,12 +51,21 @@ export const outage = (status = 503): Reply => ({
   error: { message: 'The server is overloaded or not ready yet.', type: 'server_error', code: null },
 });
 
+export interface FakeOpenAiOptions {
+  /** The key the fake accepts; default a random `sk-test-…`. */
+  apiKey?: string;
+  /** The loopback port to listen on; default 0 (any free port). */
+  port?: number;
+  /** How long the model "thinks" before each completion, like a real one; default 0. */
+  latencyMs?: number;
+}
+
 /**
  * A local stand-in for the OpenAI API that speaks its wire protocol: POST /v1/chat/completions with
  * a Bearer key, answered with `chat.completion` objects (tool calls, usage) or the API's JSON errors.
  * The real `openai` client is pointed at it.
  */
-export async function startFakeOpenAi(options: { apiKey?: string } = {}): Promise<FakeOpenAi> {
+export async function startFakeOpenAi(options: FakeOpenAiOptions = {}): Promise<FakeOpenAi> {
   const apiKey = options.apiKey ?? `sk-test-${randomBytes(8).toString('hex')}`;
   const requests: ChatRequest[] = [];
   let next: (request: ChatRequest) => Reply = toolEchoModel;
@@ -81,6 +90,7 @@ export async function startFakeOpenAi(options: { apiKey?: string } = {}): Promis
     }
     const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as ChatRequest;
     requests.push(body);
+    if (options.latencyMs) await new Promise((resolve) => setTimeout(resolve, options.latencyMs));
     const reply = next(body);
     if ('status' in reply) return send(response, reply.status, { error: { ...reply.error, param: null } });
     const toolCalls =
@@ -121,7 +131,7 @@ export async function startFakeOpenAi(options: { apiKey?: string } = {}): Promis
       send(response, 500, { error: { message: String(error), type: 'server_error', code: null } }),
     );
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
     baseUrl: `http://127.0.0.1:${port}/v1`,

@@ -19,7 +19,7 @@ function parseExposition(text: string): Sample[] {
   return samples;
 }
 
-export async function scrape(server: TestServer) {
+export async function scrape(server: Pick<TestServer, 'url'>) {
   const response = await fetch(`${server.url}/metrics`);
   expect(response.status).toBe(200);
   expect(response.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
