@@ -1,5 +1,3 @@
-import { createServer as createHttpServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
 import { Counter, Histogram, Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,6 +6,7 @@ import { type AlertSnapshot, createAlertRules } from '../src/alerts/alert-rules.
 import { createMetricSources } from '../src/alerts/metric-sources.js';
 import { createWebhookNotifier } from '../src/alerts/notifiers.js';
 import { type Json, startTestServer, type TestServer } from './testkit/test-server.js';
+import { startWebhookReceiver } from './testkit/webhook-receiver.js';
 
 const thresholds = { p95Ms: 500, errorRate: 0.01, poolSaturation: 0.9, cacheHitRateMin: 0.7, heapRatio: 0.9 };
 const quiet: AlertSnapshot = { p95Ms: 20, errorRate: 0, poolSaturation: 0.1, cacheHitRate: 0.95, heapRatio: 0.3, openBreakers: [] };
@@ -162,25 +161,13 @@ describe('metric sources', () => {
 });
 
 describe('alerts through the real server, delivered to a webhook', () => {
-  let receiver: Server;
-  const received: Json[] = [];
+  let webhook: Awaited<ReturnType<typeof startWebhookReceiver>>;
   let server: TestServer;
 
   beforeAll(async () => {
-    receiver = createHttpServer((request, response) => {
-      let body = '';
-      request.on('data', (chunk) => {
-        body += chunk;
-      });
-      request.on('end', () => {
-        received.push({ contentType: request.headers['content-type'], body: JSON.parse(body) });
-        response.end('ok');
-      });
-    });
-    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-    const { port } = receiver.address() as AddressInfo;
+    webhook = await startWebhookReceiver();
     server = await startTestServer({
-      ALERT_WEBHOOK_URL: `http://127.0.0.1:${port}/hook`,
+      ALERT_WEBHOOK_URL: webhook.url,
       // Any error fires; every other rule is out of reach, so only the error rate can speak.
       ALERT_ERROR_RATE: '0',
       ALERT_P95_MS: '100000',
@@ -191,7 +178,7 @@ describe('alerts through the real server, delivered to a webhook', () => {
   });
   afterAll(async () => {
     await server?.close();
-    await new Promise((resolve) => receiver?.close(resolve));
+    await webhook?.close();
   });
 
   it('posts Slack-compatible JSON once when errors appear, nothing while they persist, and once when they clear', async () => {
@@ -199,7 +186,7 @@ describe('alerts through the real server, delivered to a webhook', () => {
     expect(invalid.body.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
 
     await server.infra.alerts.evaluate();
-    const alerts = () => received.filter((message) => message.body.attachments[0].fields[0].value === 'error_rate');
+    const alerts = () => webhook.received.filter((message) => message.body.attachments[0].fields[0].value === 'error_rate');
     expect(alerts()).toHaveLength(1);
     expect(alerts()[0]).toEqual({
       contentType: 'application/json',
@@ -232,7 +219,7 @@ describe('alerts through the real server, delivered to a webhook', () => {
       text: '[RESOLVED] GraphQL error rate is 0% (no longer above 0%)',
       attachments: [{ color: 'good', title: 'GraphQL error rate' }],
     });
-    expect(received).toHaveLength(2);
+    expect(webhook.received).toHaveLength(2);
   });
 
   it('announces an inventoryLow event once, as an informational alert, while started', async () => {
@@ -242,7 +229,7 @@ describe('alerts through the real server, delivered to a webhook', () => {
       await new Promise((resolve) => setTimeout(resolve, 50));
       await server.infra.events.publish({ type: 'inventoryLow', restaurantId, inventoryItemId: 'inv-1' });
       const lowStock = () =>
-        received.filter((message) =>
+        webhook.received.filter((message) =>
           message.body.attachments[0].fields.some((field: Json) => field.title === 'restaurantId' && field.value === restaurantId),
         );
       await expect.poll(() => lowStock().length, { timeout: 5_000 }).toBe(1);

@@ -1,10 +1,9 @@
-import { createServer as createHttpServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type ChatRequest, type FakeOpenAi, outage, startFakeOpenAi, toolEchoModel } from './testkit/fake-openai.js';
 import { scrape } from './testkit/prometheus.js';
 import { aRestaurant, aUser } from './testkit/seed-builder.js';
 import { type Json, startTestServer, type TestServer } from './testkit/test-server.js';
+import { startWebhookReceiver } from './testkit/webhook-receiver.js';
 
 const ask = 'query Ask($r: ID!, $q: String!) { askAssistant(restaurantId: $r, question: $q) { answer toolsUsed model } }';
 
@@ -214,27 +213,14 @@ describe('askAssistant without a language model', () => {
 
 describe('the OpenAI circuit breaker', () => {
   let openai: FakeOpenAi;
-  let receiver: Server;
-  const alerts: Json[] = [];
-  let webhookUrl: string;
+  let webhook: Awaited<ReturnType<typeof startWebhookReceiver>>;
   beforeAll(async () => {
     openai = await startFakeOpenAi();
-    receiver = createHttpServer((request, response) => {
-      let body = '';
-      request.on('data', (chunk) => {
-        body += chunk;
-      });
-      request.on('end', () => {
-        alerts.push(JSON.parse(body));
-        response.end('ok');
-      });
-    });
-    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-    webhookUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+    webhook = await startWebhookReceiver();
   });
   afterAll(async () => {
     await openai?.close();
-    await new Promise((resolve) => receiver?.close(resolve));
+    await webhook?.close();
   });
 
   /** A server whose only reachable alert is the open-breaker one; breakers open after 3 calls. */
@@ -246,7 +232,7 @@ describe('the OpenAI circuit breaker', () => {
       CIRCUIT_BREAKER_VOLUME: '3',
       CIRCUIT_BREAKER_ERROR_PERCENT: '50',
       CIRCUIT_BREAKER_RESET_MS: String(resetMs),
-      ALERT_WEBHOOK_URL: webhookUrl,
+      ALERT_WEBHOOK_URL: webhook.url,
       ALERT_ERROR_RATE: '1',
       ALERT_P95_MS: '100000',
       ALERT_POOL_SATURATION: '1',
@@ -292,7 +278,7 @@ describe('the OpenAI circuit breaker', () => {
           details: expect.objectContaining({ breakers: 'openai' }),
         }),
       ]);
-      expect(alerts.at(-1)).toMatchObject({ text: '[CRITICAL] Open circuit breakers is 1 (above 0)' });
+      expect(webhook.received.at(-1)?.body).toMatchObject({ text: '[CRITICAL] Open circuit breakers is 1 (above 0)' });
     } finally {
       await server.close();
     }

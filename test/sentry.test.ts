@@ -1,7 +1,5 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type EnvelopeItem, parseEnvelope, readBody } from './testkit/fake-sentry.js';
+import { startFakeSentry } from './testkit/fake-sentry.js';
 import { aRestaurant, aUser, uniqueSuffix } from './testkit/seed-builder.js';
 import { type Json, startTestServer, type TestServer } from './testkit/test-server.js';
 
@@ -14,33 +12,21 @@ import { type Json, startTestServer, type TestServer } from './testkit/test-serv
  */
 
 describe('Sentry error and trace reporting', () => {
-  const items: EnvelopeItem[] = [];
-  const paths: string[] = [];
-  let collector: Server;
+  let sentry: Awaited<ReturnType<typeof startFakeSentry>>;
   let server: TestServer;
 
   beforeAll(async () => {
-    collector = createServer(async (request, response) => {
-      paths.push(request.url ?? '');
-      items.push(...parseEnvelope(await readBody(request)));
-      response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
-    });
-    await new Promise<void>((resolve) => collector.listen(0, '127.0.0.1', resolve));
-    const { port } = collector.address() as AddressInfo;
+    sentry = await startFakeSentry();
     // One connection, so a session setting made through Prisma holds for every statement this server sends.
-    server = await startTestServer({
-      SENTRY_DSN: `http://publickey@127.0.0.1:${port}/1`,
-      SENTRY_TRACES_SAMPLE_RATE: '1',
-      DB_POOL_MAX: '1',
-    });
+    server = await startTestServer({ SENTRY_DSN: sentry.dsn, SENTRY_TRACES_SAMPLE_RATE: '1', DB_POOL_MAX: '1' });
   });
   afterAll(async () => {
     await server?.close();
-    await new Promise((resolve) => collector?.close(resolve));
+    await sentry?.close();
   });
 
-  const events = () => items.filter((item) => item.type === 'event').map((item) => item.payload);
-  const transactions = () => items.filter((item) => item.type === 'transaction').map((item) => item.payload);
+  const events = () => sentry.events();
+  const transactions = () => sentry.items.filter((item) => item.type === 'transaction').map((item) => item.payload);
 
   it('sends an unexpected resolver error with its user, request id, restaurant and operation; expected errors stay out', async () => {
     const prisma = server.infra.db.prisma;
@@ -63,7 +49,7 @@ describe('Sentry error and trace reporting', () => {
     expect(invalid.body.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
     expect(anonymous.body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
     expect(failed.body.errors?.[0]?.extensions).toEqual({ code: 'INTERNAL_SERVER_ERROR', requestId: ids.unexpected });
-    expect(paths.every((path) => path.startsWith('/api/1/envelope/'))).toBe(true);
+    expect(sentry.paths.every((path) => path.startsWith('/api/1/envelope/'))).toBe(true);
     // Exactly one event: the bug. The validation and auth errors never left the process.
     expect(events().map((event) => event.tags?.request_id)).toEqual([ids.unexpected]);
     const [event] = events();
@@ -73,7 +59,7 @@ describe('Sentry error and trace reporting', () => {
     expect(event.request.headers).toEqual(expect.objectContaining({ 'x-request-id': ids.unexpected }));
     expect(event.request.headers).not.toHaveProperty('authorization');
     expect(event.request).not.toHaveProperty('data');
-    expect(JSON.stringify(items)).not.toContain(headers.authorization.slice('Bearer '.length));
+    expect(JSON.stringify(sentry.items)).not.toContain(headers.authorization.slice('Bearer '.length));
     expect(event.transaction).toBe('RenameRestaurant');
     expect(event.tags).toMatchObject({ request_id: ids.unexpected, restaurant_id: restaurant.id, 'graphql.operation_type': 'mutation' });
     expect(event.contexts.graphql).toEqual({ operationName: 'RenameRestaurant', operationType: 'mutation', path: ['updateRestaurant'] });

@@ -1,8 +1,8 @@
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { gunzipSync } from 'node:zlib';
 import { type IContextualizedStats, Report } from '@apollo/usage-reporting-protobuf';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { readBody } from './testkit/http-body.js';
 import { uniqueSuffix } from './testkit/seed-builder.js';
 import { startTestServer } from './testkit/test-server.js';
 
@@ -27,7 +27,7 @@ describe('Apollo usage reporting', () => {
 
   beforeAll(async () => {
     ingress = createServer(async (request, response) => {
-      received.push({ url: request.url ?? '', headers: request.headers, report: Report.decode(gunzipSync(await readBody(request))) });
+      received.push({ url: request.url ?? '', headers: request.headers, report: Report.decode(await readBody(request)) });
       response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
     });
     await new Promise<void>((resolve) => ingress.listen(0, '127.0.0.1', resolve));
@@ -108,9 +108,3 @@ describe('Apollo usage reporting', () => {
     expect(ingressCalls).toEqual([]);
   });
 });
-
-async function readBody(request: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of request) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
-}

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { readBody } from './http-body.js';
 
 /** The part of a Chat Completions request the fake reads. */
 export interface ChatRequest {
@@ -76,8 +77,7 @@ export async function startFakeOpenAi(options: FakeOpenAiOptions = {}): Promise<
   };
 
   const handle = async (request: IncomingMessage, response: ServerResponse) => {
-    const chunks: Buffer[] = [];
-    for await (const chunk of request) chunks.push(chunk as Buffer);
+    const raw = await readBody(request);
     if (request.method !== 'POST' || request.url !== '/v1/chat/completions') {
       return send(response, 404, {
         error: { message: `Unknown request URL: ${request.method} ${request.url}`, type: 'invalid_request_error', code: 'unknown_url' },
@@ -88,7 +88,7 @@ export async function startFakeOpenAi(options: FakeOpenAiOptions = {}): Promise<
         error: { message: 'Incorrect API key provided.', type: 'invalid_request_error', code: 'invalid_api_key' },
       });
     }
-    const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as ChatRequest;
+    const body = JSON.parse(raw.toString('utf8')) as ChatRequest;
     requests.push(body);
     if (options.latencyMs) await new Promise((resolve) => setTimeout(resolve, options.latencyMs));
     const reply = next(body);

@@ -1,6 +1,6 @@
-import { createServer, type IncomingMessage } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
+import { readBody } from './http-body.js';
 import type { Json } from './test-server.js';
 
 /** One item of a Sentry envelope: an event, a transaction, a session … with its decoded payload. */
@@ -31,22 +31,6 @@ export async function startFakeSentry() {
     events: () => items.filter((item) => item.type === 'event').map((item) => item.payload),
     close: () => new Promise<void>((resolve) => collector.close(() => resolve())),
   };
-}
-
-export async function readBody(request: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of request) chunks.push(chunk as Buffer);
-  const body = Buffer.concat(chunks);
-  switch (request.headers['content-encoding']) {
-    case 'gzip':
-      return gunzipSync(body);
-    case 'deflate':
-      return inflateSync(body);
-    case 'br':
-      return brotliDecompressSync(body);
-    default:
-      return body;
-  }
 }
 
 /**

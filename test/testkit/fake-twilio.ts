@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { readBody } from './http-body.js';
 
 /** A message the fake accepted (answered 201). */
 export interface FakeTwilioMessage {
@@ -56,7 +57,7 @@ export async function startFakeTwilio(): Promise<FakeTwilio> {
     const path = new URL(request.url ?? '/', 'http://fake').pathname;
     const record = { method: request.method ?? '', path, status: null as number | null };
     requests.push(record);
-    const form = new URLSearchParams(await readBody(request));
+    const form = new URLSearchParams((await readBody(request)).toString('utf8'));
     const answer = (status: number, body: unknown) => {
       record.status = status;
       const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8' };
@@ -142,10 +143,4 @@ export async function startFakeTwilio(): Promise<FakeTwilio> {
 function basicAuth(request: IncomingMessage): string | null {
   const [scheme, credentials] = (request.headers.authorization ?? '').split(' ');
   return scheme === 'Basic' && credentials ? Buffer.from(credentials, 'base64').toString() : null;
-}
-
-async function readBody(request: IncomingMessage): Promise<string> {
-  let body = '';
-  for await (const chunk of request) body += chunk;
-  return body;
 }
