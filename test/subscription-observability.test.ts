@@ -1,7 +1,8 @@
-import { type Client, createClient } from 'graphql-ws';
+import type { Client } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import WebSocket from 'ws';
 import { startFakeSentry } from './testkit/fake-sentry.js';
+import { connectGraphqlWs } from './testkit/graphql-ws-client.js';
+import { scrape as scrapeMetrics } from './testkit/prometheus.js';
 import { aRestaurant, aUser } from './testkit/seed-builder.js';
 import { type Json, startTestServer, type TestServer } from './testkit/test-server.js';
 
@@ -34,13 +35,7 @@ describe('subscription metrics and error reports', () => {
   });
 
   function connect(headers: { authorization: string }): Client {
-    const client = createClient({
-      url: `${server.url.replace('http', 'ws')}/graphql`,
-      webSocketImpl: WebSocket,
-      connectionParams: headers,
-      retryAttempts: 0,
-      lazy: true,
-    });
+    const client = connectGraphqlWs(server, headers);
     clients.push(client);
     return client;
   }
@@ -60,17 +55,8 @@ describe('subscription metrics and error reports', () => {
 
   /** Reads /metrics: the sum of the samples of `name` whose labels include `labels` (0 when none). */
   async function scrape() {
-    const text = await (await fetch(`${server.url}/metrics`)).text();
-    return (name: string, labels: Record<string, string> = {}) => {
-      let sum = 0;
-      for (const line of text.split('\n')) {
-        const match = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
-        if (match?.[1] !== name) continue;
-        const sample = Object.fromEntries([...(match[2] ?? '').matchAll(/(\w+)="([^"]*)"/g)].map(([, key, value]) => [key, value]));
-        if (Object.entries(labels).every(([key, value]) => sample[key] === value)) sum += Number(match[3]);
-      }
-      return sum;
-    };
+    const read = await scrapeMetrics(server);
+    return (name: string, labels: Record<string, string> = {}) => read(name, labels) ?? 0;
   }
 
   async function aStaffedRestaurant() {

@@ -1,21 +1,11 @@
-import { type Client, createClient } from 'graphql-ws';
+import type { Client } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import WebSocket from 'ws';
+import { connectGraphqlWs } from './testkit/graphql-ws-client.js';
 import { aRestaurant, aUser } from './testkit/seed-builder.js';
 import { type Json, startTestServer, type TestServer } from './testkit/test-server.js';
 
 const orderUpdated = 'subscription($r: ID!) { orderUpdated(restaurantId: $r) { id status total { amount } } }';
 const createOrder = 'mutation($input: CreateOrderInput!) { createOrder(input: $input) { id } }';
-
-function connect(server: TestServer, connectionParams: Record<string, string>): Client {
-  return createClient({
-    url: `${server.url.replace('http', 'ws')}/graphql`,
-    webSocketImpl: WebSocket,
-    connectionParams,
-    retryAttempts: 0,
-    lazy: true,
-  });
-}
 
 /** Collects the first `count` results of a subscription (or its error). */
 function take(client: Client, query: string, variables: Record<string, unknown>, count: number) {
@@ -69,7 +59,7 @@ describe('subscriptions over graphql-ws', () => {
 
   it('delivers new orders and status changes to staff of the restaurant', async () => {
     const { restaurant, headers, place } = await setUp();
-    const client = connect(server, { authorization: headers.authorization });
+    const client = connectGraphqlWs(server, { authorization: headers.authorization });
     clients.push(client);
     const events = take(client, orderUpdated, { r: restaurant.id }, 2);
     await tick(300);
@@ -87,18 +77,18 @@ describe('subscriptions over graphql-ws', () => {
   it("refuses another restaurant's stream and anonymous sockets", async () => {
     const { restaurant } = await setUp();
     const outsider = await setUp();
-    const client = connect(server, { authorization: outsider.headers.authorization });
+    const client = connectGraphqlWs(server, { authorization: outsider.headers.authorization });
     clients.push(client);
 
     const denied = await take(client, orderUpdated, { r: restaurant.id }, 1).done;
     expect(denied[0]?.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
 
-    const anonymous = connect(server, {});
+    const anonymous = connectGraphqlWs(server, {});
     clients.push(anonymous);
     const anonymousResult = await take(anonymous, orderUpdated, { r: restaurant.id }, 1).done;
     expect(anonymousResult[0]?.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
 
-    const forged = connect(server, { authorization: 'Bearer not.a.token' });
+    const forged = connectGraphqlWs(server, { authorization: 'Bearer not.a.token' });
     clients.push(forged);
     await expect(take(forged, orderUpdated, { r: restaurant.id }, 1).done).rejects.toMatchObject({ code: 4403 });
   });
@@ -108,7 +98,7 @@ describe('subscriptions over graphql-ws', () => {
     const { restaurant, stock } = await aRestaurant(prisma).withStock('Flour', 10, { threshold: 4 }).build();
     const manager = await aUser(prisma).memberOf(restaurant.id, 'MANAGER').build();
     const headers = await server.loginAs(manager.email);
-    const client = connect(server, { authorization: headers.authorization });
+    const client = connectGraphqlWs(server, { authorization: headers.authorization });
     clients.push(client);
     const events = take(client, 'subscription($r: ID!) { inventoryLow(restaurantId: $r) { id name quantity } }', { r: restaurant.id }, 1);
     await tick(300);
@@ -133,7 +123,7 @@ describe('subscriptions over graphql-ws', () => {
     const assignee = await aUser(prisma).memberOf(restaurant.id, 'STAFF').build();
     const bystander = await aUser(prisma).memberOf(restaurant.id, 'STAFF').build();
     const listen = async (user: { email: string }) => {
-      const client = connect(server, { authorization: (await server.loginAs(user.email)).authorization });
+      const client = connectGraphqlWs(server, { authorization: (await server.loginAs(user.email)).authorization });
       clients.push(client);
       return take(client, 'subscription { taskAssigned { title assignee { email } } }', {}, 1);
     };
@@ -157,7 +147,7 @@ describe('subscriptions over graphql-ws', () => {
     const { restaurant, headers, place } = await setUp();
     const other = await startTestServer();
     try {
-      const client = connect(other, { authorization: headers.authorization });
+      const client = connectGraphqlWs(other, { authorization: headers.authorization });
       clients.push(client);
       const events = take(client, orderUpdated, { r: restaurant.id }, 1);
       await tick(300);
