@@ -10,9 +10,12 @@ export interface AssistantRestaurant {
   currency: string;
 }
 
+/** The module services the look-ups read through. */
+export type AssistantToolServices = Pick<Services, 'analytics' | 'inventory' | 'menu' | 'tasks'>;
+
 export interface AssistantToolContext {
   restaurant: AssistantRestaurant;
-  services: Services;
+  services: AssistantToolServices;
   now: Date;
 }
 

@@ -5,9 +5,14 @@ import { AppError, NotFoundError, ServiceUnavailableError } from '../../errors.j
 import type { Db } from '../../infra/db.js';
 import type { Logger } from '../../infra/logger.js';
 import type { Metrics } from '../../infra/metrics.js';
-import type { Services } from '../../services.js';
 import { parseInput, text } from '../../validation/validate.js';
-import { type AssistantRestaurant, type AssistantTool, assistantTools } from './assistant-tools.js';
+import {
+  type AssistantRestaurant,
+  type AssistantTool,
+  type AssistantToolContext,
+  type AssistantToolServices,
+  assistantTools,
+} from './assistant-tools.js';
 import type { ChatModel } from './openai-chat.js';
 
 export interface AssistantAnswer {
@@ -43,14 +48,14 @@ type Outcome = 'answered' | 'failed' | 'unavailable';
  */
 export function createAssistantService(deps: {
   prisma: Db;
-  services: Omit<Services, 'assistant'>;
+  services: AssistantToolServices;
   chat: ChatModel | null;
   metrics: Metrics;
   logger: Logger;
 }) {
   const log = deps.logger.child({ component: 'assistant' });
 
-  async function runTool(tool: AssistantTool | undefined, rawArguments: string, context: Parameters<AssistantTool['run']>[1]) {
+  async function runTool(tool: AssistantTool | undefined, rawArguments: string, context: AssistantToolContext) {
     if (!tool) return { error: 'There is no such tool.' };
     let args: unknown;
     try {
@@ -72,7 +77,7 @@ export function createAssistantService(deps: {
 
   async function converse(chat: ChatModel, restaurant: AssistantRestaurant, asked: string): Promise<AssistantAnswer> {
     const now = new Date();
-    const context = { restaurant, services: deps.services as Services, now };
+    const context = { restaurant, services: deps.services, now };
     const messages: ChatCompletionMessageParam[] = [
       { role: 'system', content: systemPrompt(restaurant, now) },
       { role: 'user', content: asked },
