@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildManifest } from '../src/plugins/persisted-queries/manifest.js';
 import { aRestaurant, aUser } from './testkit/seed-builder.js';
-import { countStatements, type Json, readJson, startTestServer, type TestServer } from './testkit/test-server.js';
+import { countStatements, errorCode, type Json, readJson, startTestServer, type TestServer } from './testkit/test-server.js';
 
 /** What partner keys run here: the committed manifest has no inventory operation yet. */
 const partnerOperations = vi.hoisted(() => [
@@ -68,7 +68,6 @@ describe('inventory', () => {
     return { user, headers: await server.loginAs(user.email) };
   }
 
-  const code = (body: Json) => body.errors?.[0]?.extensions?.code;
   const quantityOf = async (id: string) => (await prisma().inventoryItem.findUniqueOrThrow({ where: { id } })).quantity.toFixed();
 
   describe('items', () => {
@@ -115,7 +114,7 @@ describe('inventory', () => {
         cases.map(([override]) => server.graphql<Json>(createItem, { input: { ...input, ...override } }, headers)),
       );
 
-      expect(code(asStaff.body)).toBe('FORBIDDEN');
+      expect(errorCode(asStaff.body)).toBe('FORBIDDEN');
       expect(taken.body.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', field: 'input.name' });
       expect(invalid.map(({ body }) => body.errors?.[0]?.extensions)).toEqual(
         cases.map(([, field]) => expect.objectContaining({ code: 'BAD_USER_INPUT', field })),
@@ -132,8 +131,8 @@ describe('inventory', () => {
       const word = await server.graphql<Json>(createItem, { input: { ...input, quantity: 'lots' } }, headers);
       const integer = await server.graphql<Json>(createItem, { input: { ...input, quantity: 3 } }, headers);
 
-      expect(code(float.body)).toBe('BAD_USER_INPUT');
-      expect(code(word.body)).toBe('BAD_USER_INPUT');
+      expect(errorCode(float.body)).toBe('BAD_USER_INPUT');
+      expect(errorCode(word.body)).toBe('BAD_USER_INPUT');
       expect(integer.body.data.createInventoryItem.quantity).toBe('3');
     });
 
@@ -150,7 +149,7 @@ describe('inventory', () => {
       const nullName = await server.graphql<Json>(updateItem, { id: flour.id, input: { name: null } }, headers);
 
       expect(withQuantity.status).toBe(400);
-      expect(code(withQuantity.body)).toBe('BAD_USER_INPUT');
+      expect(errorCode(withQuantity.body)).toBe('BAD_USER_INPUT');
       expect(renamed.body.data.updateInventoryItem).toMatchObject({ name: 'Flour T55', quantity: '10', reorderThreshold: '3.5' });
       expect(empty.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input' });
       expect(nullName.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.name' });
@@ -173,7 +172,7 @@ describe('inventory', () => {
 
       const { body } = await server.graphql<Json>(updateItem, { id: flour.id, input: { name: 'Mine' } }, staff.headers);
 
-      expect(code(body)).toBe('NOT_FOUND');
+      expect(errorCode(body)).toBe('NOT_FOUND');
       expect((await prisma().inventoryItem.findUniqueOrThrow({ where: { id: flour.id } })).name).toBe('Flour');
     });
 
@@ -229,8 +228,8 @@ describe('inventory', () => {
         actor: { email: staff.user.email },
         inventoryItem: { id: flour.id, quantity: '8.75' },
       });
-      expect(code(received.body)).toBe('FORBIDDEN');
-      expect(code(count.body)).toBe('FORBIDDEN');
+      expect(errorCode(received.body)).toBe('FORBIDDEN');
+      expect(errorCode(count.body)).toBe('FORBIDDEN');
       expect(await quantityOf(flour.id)).toBe('8.75');
       expect(await prisma().inventoryAdjustment.count({ where: { inventoryItemId: flour.id } })).toBe(1);
       expect(await prisma().auditLog.count({ where: { entityId: flour.id } })).toBe(1);
@@ -324,7 +323,7 @@ describe('inventory', () => {
         ),
       );
 
-      const codes = answers.map(({ body }) => code(body) ?? 'OK').sort();
+      const codes = answers.map(({ body }) => errorCode(body) ?? 'OK').sort();
       expect(codes).toEqual(['CONFLICT', 'CONFLICT', 'CONFLICT', 'CONFLICT', 'CONFLICT', 'OK', 'OK', 'OK']);
       expect(await quantityOf(flour.id)).toBe('0');
       const rows = await prisma().inventoryAdjustment.findMany({
@@ -367,7 +366,7 @@ describe('inventory', () => {
       await listening;
 
       expect(counts).toEqual([0, 1, 1, 1, 1, 2]);
-      expect(code(refused.body)).toBe('CONFLICT');
+      expect(errorCode(refused.body)).toBe('CONFLICT');
       expect(raised.body.data.updateInventoryItem.low).toBe(false);
       expect(seen).toHaveLength(3);
       expect(seen[0]).toEqual({ type: 'inventoryLow', restaurantId: flour.restaurantId, inventoryItemId: flour.id });
@@ -426,9 +425,9 @@ describe('inventory', () => {
 
       expect(read.errors).toBeUndefined();
       expect(read.data.lowStock).toEqual([{ id: flour.id, name: 'Flour', unit: 'kg', quantity: '1', reorderThreshold: '2', low: true }]);
-      expect(code(unscoped)).toBe('FORBIDDEN');
-      expect(code(foreign)).toBe('FORBIDDEN');
-      expect(code(historyRead)).toBe('FORBIDDEN');
+      expect(errorCode(unscoped)).toBe('FORBIDDEN');
+      expect(errorCode(foreign)).toBe('FORBIDDEN');
+      expect(errorCode(historyRead)).toBe('FORBIDDEN');
       expect(historyRead.errors[0].path).toEqual(['lowStock', 0, 'adjustments']);
     });
   });
@@ -454,11 +453,11 @@ describe('inventory', () => {
     });
     const anonymous = await server.graphql<Json>(lowStock, { r: restaurant.id });
 
-    expect([list, low, create].map(({ body }) => code(body))).toEqual(['FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN']);
-    expect([byId, update, ...adjusted].map(({ body }) => code(body))).toEqual(['NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND']);
+    expect([list, low, create].map(({ body }) => errorCode(body))).toEqual(['FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN']);
+    expect([byId, update, ...adjusted].map(({ body }) => errorCode(body))).toEqual(['NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND']);
     expect(byId.body.errors?.[0]?.message).toBe(unknown.body.errors?.[0]?.message.replace('no-such-item', flour.id));
-    expect(code(entity.body)).toBe('FORBIDDEN');
-    expect(code(anonymous.body)).toBe('UNAUTHENTICATED');
+    expect(errorCode(entity.body)).toBe('FORBIDDEN');
+    expect(errorCode(anonymous.body)).toBe('UNAUTHENTICATED');
     expect(await prisma().inventoryItem.findUniqueOrThrow({ where: { id: flour.id } })).toMatchObject({ name: 'Flour' });
     expect(await quantityOf(flour.id)).toBe('10');
     expect(await prisma().inventoryItem.count({ where: { restaurantId: restaurant.id } })).toBe(1);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aRestaurant, aUser } from './testkit/seed-builder.js';
-import { countStatements, type Json, startTestServer, type TestServer } from './testkit/test-server.js';
+import { countStatements, errorCode, type Json, startTestServer, type TestServer } from './testkit/test-server.js';
 
 const categoryFields = 'id name description sortOrder';
 const itemFields = 'id name description price { amount currency } available sortOrder category { id }';
@@ -31,7 +31,6 @@ describe('menu management', () => {
   afterAll(() => server?.close());
 
   const prisma = () => server.infra.db.prisma;
-  const code = (body: Json) => body.errors?.[0]?.extensions?.code;
 
   /** A restaurant with stock, a "Mains" category of three items (the first unavailable), an empty "Desserts", and a member. */
   async function setUp(role: Role = 'MANAGER') {
@@ -93,7 +92,7 @@ describe('menu management', () => {
 
       expect(withItems.body.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', items: 3 });
       expect(taken.body.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', field: 'input.name' });
-      expect(code(renamed.body)).toBe('CONFLICT');
+      expect(errorCode(renamed.body)).toBe('CONFLICT');
       expect(await prisma().menuCategory.count({ where: { restaurantId: restaurant.id } })).toBe(2);
       expect(await prisma().auditLog.count({ where: { restaurantId: restaurant.id } })).toBe(0);
     });
@@ -257,7 +256,7 @@ describe('menu management', () => {
         recipe: await server.graphql<Json>(m.recipe, { id: item, lines: [{ inventoryItemId: flour.id, quantity: '1' }] }, headers),
       };
 
-      expect(Object.fromEntries(Object.entries(attempts).map(([name, { body }]) => [name, code(body)]))).toEqual({
+      expect(Object.fromEntries(Object.entries(attempts).map(([name, { body }]) => [name, errorCode(body)]))).toEqual({
         // By restaurant: FORBIDDEN. By id: NOT_FOUND, as @auth answers for objects the viewer may not use.
         createCategory: 'FORBIDDEN',
         updateCategory: 'NOT_FOUND',
@@ -383,9 +382,9 @@ describe('menu management', () => {
       );
       const plainMenu = await server.graphql<Json>(publicMenu, { slug: restaurant.slug });
 
-      expect(code(asStaff.body)).toBe('FORBIDDEN');
+      expect(errorCode(asStaff.body)).toBe('FORBIDDEN');
       expect(asStaff.body.data.menuItems.map((item: Json) => item.recipe)).toEqual([null, null, null]);
-      expect(code(guest.body)).toBe('UNAUTHENTICATED');
+      expect(errorCode(guest.body)).toBe('UNAUTHENTICATED');
       expect(plainMenu.body.errors).toBeUndefined();
       expect(plainMenu.body.data.restaurant.menu[0].items).toHaveLength(2);
     });
@@ -474,8 +473,8 @@ describe('menu management', () => {
       await as(m.recipe, { id: outsider.items[1]?.id, lines: [{ inventoryItemId: flour.id, quantity: '1' }] }),
     ];
 
-    expect(byRestaurant.map(({ body }) => code(body))).toEqual(['FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN']);
-    expect(byId.map(({ body }) => code(body))).toEqual(Array(7).fill('NOT_FOUND'));
+    expect(byRestaurant.map(({ body }) => errorCode(body))).toEqual(['FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN']);
+    expect(byId.map(({ body }) => errorCode(body))).toEqual(Array(7).fill('NOT_FOUND'));
     expect(intoOurs.map(({ body }) => body.errors?.[0]?.extensions?.field)).toEqual(['input.categoryId', 'ingredients.0.inventoryItemId']);
     const stored = await prisma().menuItem.findMany({ where: { restaurantId: restaurant.id }, orderBy: { sortOrder: 'asc' } });
     expect(stored.map((row) => [row.id, row.priceAmount, row.available])).toEqual(

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { DomainEvent } from '../src/events/event-bus.js';
 import { createTasksService } from '../src/modules/tasks/tasks.service.js';
 import { aRestaurant, aTeam, aUser } from './testkit/seed-builder.js';
-import { countStatements, type Json, startTestServer, type TestServer } from './testkit/test-server.js';
+import { countStatements, errorCode, type Json, startTestServer, type TestServer } from './testkit/test-server.js';
 
 type TaskAssigned = Extract<DomainEvent, { type: 'taskAssigned' }>;
 
@@ -16,7 +16,6 @@ const listTasks =
   'query($r: ID!, $status: TaskStatus, $assigneeId: ID, $first: Int!) { tasks(restaurantId: $r, status: $status, assigneeId: $assigneeId, first: $first) { id title priority } }';
 
 const hour = 3_600_000;
-const code = (body: Json) => body.errors?.[0]?.extensions?.code;
 
 describe('tasks', () => {
   let server: TestServer;
@@ -128,7 +127,7 @@ describe('tasks', () => {
       manager.headers,
     );
 
-    expect(code(byStaff)).toBe('FORBIDDEN');
+    expect(errorCode(byStaff)).toBe('FORBIDDEN');
     expect(notMember.errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.assigneeId' });
     expect(notMember.errors[0].message).toContain(outsider.id);
     expect(emptyTitle.errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.title' });
@@ -174,7 +173,7 @@ describe('tasks', () => {
 
     expect(foreign.errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'assigneeId' });
     // @auth hides an id the caller's role may not act on, as for other tenants' ids.
-    expect(code(byStaff)).toBe('NOT_FOUND');
+    expect(errorCode(byStaff)).toBe('NOT_FOUND');
     expect((await prisma().task.findUniqueOrThrow({ where: { id: task.id } })).assigneeId).toBeNull();
     expect(await prisma().auditLog.count({ where: { entityId: task.id } })).toBe(0);
   });
@@ -210,9 +209,9 @@ describe('tasks', () => {
     const unassigned = await gql(updateStatus, { id: nobodys.id, status: 'DONE' }, staff.headers);
     const content = await gql(updateTask, { id: theirs.id, input: { title: 'Mine now' } }, otherStaff.headers);
 
-    expect([code(others), code(unassigned)]).toEqual(['FORBIDDEN', 'FORBIDDEN']);
+    expect([errorCode(others), errorCode(unassigned)]).toEqual(['FORBIDDEN', 'FORBIDDEN']);
     // updateTask is for managers: @auth answers a staff member as it would an unknown id.
-    expect(code(content)).toBe('NOT_FOUND');
+    expect(errorCode(content)).toBe('NOT_FOUND');
     expect(await prisma().task.count({ where: { restaurantId: restaurant.id, status: 'OPEN', title: 'Clean the fryer' } })).toBe(2);
     expect(await prisma().auditLog.count({ where: { restaurantId: restaurant.id } })).toBe(0);
 
@@ -268,7 +267,7 @@ describe('tasks', () => {
 
     expect(all.data.myTasks.map((task: Json) => task.id)).toEqual([urgent.id, done.id, low.id]);
     expect(open.data.myTasks.map((task: Json) => task.id)).toEqual([urgent.id, low.id]);
-    expect(code(anonymous)).toBe('UNAUTHENTICATED');
+    expect(errorCode(anonymous)).toBe('UNAUTHENTICATED');
   });
 
   it('lists overdue tasks: not DONE and past due, longest overdue first', async () => {
@@ -331,11 +330,11 @@ describe('tasks', () => {
     const assign = await gql(assignTask, { id: task.id, assigneeId: outsider.user.id }, outsider.headers);
     const anonymous = await gql(readTask, { id: task.id });
 
-    expect(code(read)).toBe('NOT_FOUND');
+    expect(errorCode(read)).toBe('NOT_FOUND');
     expect(read.errors[0].message).toBe(unknown.errors[0].message.replace('no-such-task', task.id));
-    expect([code(list), code(overdue), code(create)]).toEqual(['FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN']);
-    expect([code(update), code(status), code(assign)]).toEqual(['NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND']);
-    expect(code(anonymous)).toBe('UNAUTHENTICATED');
+    expect([errorCode(list), errorCode(overdue), errorCode(create)]).toEqual(['FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN']);
+    expect([errorCode(update), errorCode(status), errorCode(assign)]).toEqual(['NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND']);
+    expect(errorCode(anonymous)).toBe('UNAUTHENTICATED');
     expect(await prisma().task.findUniqueOrThrow({ where: { id: task.id } })).toMatchObject({
       title: 'Clean the fryer',
       status: 'OPEN',

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aRestaurant, aTeam } from './testkit/seed-builder.js';
-import { countStatements, type Json, startTestServer, type TestServer } from './testkit/test-server.js';
+import { countStatements, errorCode, type Json, startTestServer, type TestServer } from './testkit/test-server.js';
 
 const entryFields = 'id clockInAt clockOutAt durationMinutes note user { id } restaurant { id }';
 const clockIn = `mutation($r: ID!) { clockIn(restaurantId: $r) { ${entryFields} } }`;
@@ -17,7 +17,6 @@ const hoursWorked = /* GraphQL */ `
 
 const minute = 60_000;
 const hour = 60 * minute;
-const code = (body: Json) => body.errors?.[0]?.extensions?.code;
 
 describe('time clock', () => {
   let server: TestServer;
@@ -64,7 +63,7 @@ describe('time clock', () => {
     expect(open.data.currentTimeEntry.id).toBe(entry.id);
     expect(ended.data.clockOut).toMatchObject({ id: entry.id, durationMinutes: 0 });
     expect(Date.parse(ended.data.clockOut.clockOutAt)).toBeGreaterThanOrEqual(Date.parse(entry.clockInAt));
-    expect(code(again)).toBe('CONFLICT');
+    expect(errorCode(again)).toBe('CONFLICT');
     expect(closed.data.currentTimeEntry).toBeNull();
     const audit = await prisma().auditLog.findMany({ where: { entityId: entry.id }, orderBy: { createdAt: 'asc' } });
     expect(audit.map((row) => [row.action, row.actorId, (row.after as Json).clockOutAt === null])).toEqual([
@@ -79,7 +78,7 @@ describe('time clock', () => {
 
     const answers = await Promise.all(Array.from({ length: 5 }, () => gql(clockIn, { r: restaurant.id }, manager.headers)));
 
-    expect(answers.map((answer) => code(answer) ?? 'OK').sort()).toEqual(['CONFLICT', 'CONFLICT', 'CONFLICT', 'CONFLICT', 'OK']);
+    expect(answers.map((answer) => errorCode(answer) ?? 'OK').sort()).toEqual(['CONFLICT', 'CONFLICT', 'CONFLICT', 'CONFLICT', 'OK']);
     expect(await prisma().timeEntry.count({ where: { restaurantId: restaurant.id, clockOutAt: null } })).toBe(1);
     expect(await prisma().auditLog.count({ where: { restaurantId: restaurant.id, action: 'timeEntry.clockIn' } })).toBe(1);
     // The partial unique index "TimeEntry_one_open_entry_key" holds even past the service.
@@ -139,7 +138,7 @@ describe('time clock', () => {
     expect(nothing.errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input' });
     expect(overlap.errors[0].extensions).toMatchObject({ code: 'CONFLICT', overlapsId: next.id });
     // correctTimeEntry is for managers: @auth answers a staff member as it would an unknown id.
-    expect(code(byStaff)).toBe('NOT_FOUND');
+    expect(errorCode(byStaff)).toBe('NOT_FOUND');
     expect(await prisma().timeEntry.findUniqueOrThrow({ where: { id: entry.id } })).toMatchObject({
       clockInAt: new Date(base),
       clockOutAt: new Date(base + 4 * hour),
@@ -159,7 +158,7 @@ describe('time clock', () => {
     const none = await gql(listEntries, { r: restaurant.id, first: 0 }, manager.headers);
 
     expect(own.data.timeEntries).toEqual([{ id: mine.id, user: { id: staff.user.id } }]);
-    expect(code(snooping)).toBe('FORBIDDEN');
+    expect(errorCode(snooping)).toBe('FORBIDDEN');
     expect(everyone.data.timeEntries.map((entry: Json) => entry.id)).toEqual([theirs.id, mine.id]);
     expect(one.data.timeEntries.map((entry: Json) => entry.id)).toEqual([theirs.id]);
     expect(none.errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'first' });
@@ -239,7 +238,7 @@ describe('time clock', () => {
     const tooLong = await gql(hoursWorked, { ...range, to: '2027-03-12T00:00:00Z' }, staff.headers);
 
     expect(own.data.hoursWorked).toEqual([{ user: { id: staff.user.id }, periodStart: '2026-03-11', minutes: 60, hours: 1 }]);
-    expect(code(snooping)).toBe('FORBIDDEN');
+    expect(errorCode(snooping)).toBe('FORBIDDEN');
     expect(backwards.errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'to' });
     expect(tooLong.errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'to' });
     const timeEntryStatements = statements.filter((sql) => sql.includes('"TimeEntry"'));
@@ -263,7 +262,7 @@ describe('time clock', () => {
       anonymous: await gql(clockIn, { r: restaurant.id }),
     };
 
-    expect(Object.fromEntries(Object.entries(answers).map(([name, body]) => [name, code(body)]))).toEqual({
+    expect(Object.fromEntries(Object.entries(answers).map(([name, body]) => [name, errorCode(body)]))).toEqual({
       clockIn: 'FORBIDDEN',
       clockOut: 'FORBIDDEN',
       current: 'FORBIDDEN',

@@ -114,6 +114,9 @@ export async function countStatements(server: TestServer, work: () => Promise<un
 // biome-ignore lint/suspicious/noExplicitAny: assertions, not types, check these bodies.
 export type Json = any;
 
+/** The `extensions.code` of a GraphQL response body's first error. */
+export const errorCode = (body: Json): string | undefined => body.errors?.[0]?.extensions?.code;
+
 export async function readJson(response: Response): Promise<Json> {
   return response.json();
 }
