@@ -1,14 +1,14 @@
 import { loadConfig } from '../src/config.js';
 import { seedDemoData } from '../src/demo/demo-seed.js';
-import { createInfra, type Infra } from '../src/infra/infra.js';
 import { createLogger } from '../src/infra/logger.js';
 import { applyPendingMigrations } from '../src/infra/migrations/migrator.js';
+import { createRuntime, type Runtime } from '../src/runtime.js';
 import { createServer } from '../src/server.js';
 
 export interface DemoServer {
   /** The server's root, e.g. http://127.0.0.1:53211. */
   url: string;
-  infra: Infra;
+  infra: Runtime;
   close(): Promise<void>;
 }
 
@@ -35,7 +35,7 @@ export async function startDemoServer(env: Record<string, string | undefined> = 
     HOST: '127.0.0.1',
     PORT: '0',
   });
-  const infra = await createInfra(config, createLogger(config));
+  const infra = await createRuntime(config, createLogger(config));
   try {
     await applyPendingMigrations(infra.db.adapterFactory);
     await seedDemoData(infra.db.prisma);

@@ -59,6 +59,11 @@ const envSchema = z
     QUERY_MAX_TOKENS: positiveInt.default(5_000),
     QUERY_MAX_DOCUMENT_BYTES: positiveInt.default(32_768),
     PERSISTED_QUERIES_ONLY: booleanString.default(false),
+    WS_MAX_CONNECTIONS_PER_USER: positiveInt.default(10),
+    WS_MAX_CONNECTIONS_PER_IP: positiveInt.default(50),
+    WS_MAX_SUBSCRIPTIONS_PER_CONNECTION: positiveInt.default(25),
+    WS_MAX_SUBSCRIPTIONS_PER_USER: positiveInt.default(100),
+    WS_SUBSCRIBES_PER_MINUTE: positiveInt.default(120),
     SLOW_QUERY_MS: z.coerce.number().int().min(0).default(200),
     SLOW_RESOLVER_MS: z.coerce.number().int().min(0).default(100),
     STATSD_HOST: z.string().min(1).optional(),
@@ -197,6 +202,14 @@ function toConfig(env: z.infer<typeof envSchema>) {
       maxDocumentBytes: env.QUERY_MAX_DOCUMENT_BYTES,
     },
     persistedQueriesOnly: env.PERSISTED_QUERIES_ONLY,
+    // Per process: a user's sockets on one instance, subscriptions on one socket and in all of them.
+    websocketLimits: {
+      connectionsPerUser: env.WS_MAX_CONNECTIONS_PER_USER,
+      connectionsPerIp: env.WS_MAX_CONNECTIONS_PER_IP,
+      subscriptionsPerConnection: env.WS_MAX_SUBSCRIPTIONS_PER_CONNECTION,
+      subscriptionsPerUser: env.WS_MAX_SUBSCRIPTIONS_PER_USER,
+      subscribesPerMinute: env.WS_SUBSCRIBES_PER_MINUTE,
+    },
     // Sentry is on only with a DSN; a tenth of operations are traced in production, all elsewhere.
     sentry: env.SENTRY_DSN
       ? {

@@ -2,8 +2,11 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Access } from './auth/access.js';
 import type { RequestScope } from './auth/request-scope.js';
 import type { Viewer } from './auth/viewer.js';
-import type { Loaders } from './loaders.js';
-import type { Services } from './services.js';
+import type { EventBus } from './events/event-bus.js';
+import type { Loaders, ModuleServices } from './modules/index.js';
+
+/** Every module's services, and the event bus the subscriptions read. */
+export type Services = ModuleServices & { events: EventBus };
 
 /** What every resolver receives. Built per request; never holds the raw HTTP request. */
 export interface GraphQLContext {
@@ -13,6 +16,8 @@ export interface GraphQLContext {
   /** The client's address (behind TRUST_PROXY, the forwarded one). */
   ip: string;
   viewer: Viewer;
+  /** HTTP runs queries and mutations; WebSocket runs subscriptions (see transport.plugin.ts). */
+  transport: 'http' | 'websocket';
   access: Access;
   /** viewer + request id + ip, for services that write the audit trail. */
   scope: RequestScope;

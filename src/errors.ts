@@ -24,6 +24,14 @@ export const ErrorCode = {
   DIRECTIVE_LIMIT_EXCEEDED: 'DIRECTIVE_LIMIT_EXCEEDED',
   TOKEN_LIMIT_EXCEEDED: 'TOKEN_LIMIT_EXCEEDED',
   DOCUMENT_TOO_LARGE: 'DOCUMENT_TOO_LARGE',
+  // The operation's type does not run on this transport: subscriptions over WebSocket, the rest over HTTP.
+  OPERATION_NOT_SUPPORTED: 'OPERATION_NOT_SUPPORTED',
+  // WebSocket limits, each with extensions { limit }: a socket refused (close code 4429) or a subscription refused.
+  CONNECTIONS_PER_USER_EXCEEDED: 'CONNECTIONS_PER_USER_EXCEEDED',
+  CONNECTIONS_PER_IP_EXCEEDED: 'CONNECTIONS_PER_IP_EXCEEDED',
+  SUBSCRIPTIONS_PER_CONNECTION_EXCEEDED: 'SUBSCRIPTIONS_PER_CONNECTION_EXCEEDED',
+  SUBSCRIPTIONS_PER_USER_EXCEEDED: 'SUBSCRIPTIONS_PER_USER_EXCEEDED',
+  SUBSCRIBE_RATE_EXCEEDED: 'SUBSCRIBE_RATE_EXCEEDED',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

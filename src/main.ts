@@ -1,14 +1,14 @@
 import { ConfigError, loadConfig } from './config.js';
 import { seedDemoDataIfEmpty } from './demo/demo-seed.js';
-import { createInfra } from './infra/infra.js';
 import { createLogger } from './infra/logger.js';
 import { applyPendingMigrations } from './infra/migrations/migrator.js';
+import { createRuntime } from './runtime.js';
 import { createServer } from './server.js';
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
   const logger = createLogger(config);
-  const infra = await createInfra(config, logger);
+  const infra = await createRuntime(config, logger);
   logger.info({ database: infra.db.kind, cache: infra.cache.kind }, 'infrastructure ready');
 
   if (config.migrateOnStart) {

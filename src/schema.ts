@@ -9,19 +9,7 @@ import { authDirectiveTransformer } from './directives/auth.directive.js';
 import { rateLimitDirectiveTransformer } from './directives/rate-limit.directive.js';
 import type { Resolvers } from './generated/graphql.js';
 import type { Redis } from './infra/redis.js';
-import { analyticsResolvers } from './modules/analytics/analytics.resolvers.js';
-import { apiKeysResolvers } from './modules/api-keys/api-keys.resolvers.js';
-import { assistantResolvers } from './modules/assistant/assistant.resolvers.js';
-import { auditResolvers } from './modules/audit/audit.resolvers.js';
-import { identityResolvers } from './modules/identity/identity.resolvers.js';
-import { inventoryResolvers } from './modules/inventory/inventory.resolvers.js';
-import { menuResolvers } from './modules/menu/menu.resolvers.js';
-import { menuManagementResolvers } from './modules/menu/menu-management.resolvers.js';
-import { ordersResolvers } from './modules/orders/orders.resolvers.js';
-import { restaurantsResolvers } from './modules/restaurants/restaurants.resolvers.js';
-import { tasksResolvers } from './modules/tasks/tasks.resolvers.js';
-import { timeClockResolvers } from './modules/time-clock/time-clock.resolvers.js';
-import { ownerLookups } from './ownership.js';
+import { moduleResolvers, ownerLookups, restaurantRowTypes, tenancyDeclarations } from './modules/index.js';
 import { apiVersion } from './version.js';
 
 const schemaDir = fileURLToPath(new URL('../schema/', import.meta.url));
@@ -42,27 +30,13 @@ const baseResolvers: Resolvers = {
 
 /** The federated subgraph schema: SDL + every module's resolvers, then the directive transforms. */
 export function createSchema(deps: { rateLimits: Config['rateLimits']; redis: Redis | null }): GraphQLSchema {
-  const resolvers = mergeResolvers([
-    baseResolvers,
-    restaurantsResolvers,
-    menuResolvers,
-    menuManagementResolvers,
-    inventoryResolvers,
-    identityResolvers,
-    apiKeysResolvers,
-    ordersResolvers,
-    auditResolvers,
-    analyticsResolvers,
-    tasksResolvers,
-    timeClockResolvers,
-    assistantResolvers,
-  ]);
+  const resolvers = mergeResolvers([baseResolvers, ...moduleResolvers]);
   // biome-ignore lint/suspicious/noExplicitAny: buildSubgraphSchema's resolver map type is looser than codegen's.
   const subgraph = buildSubgraphSchema({ typeDefs: loadTypeDefs(), resolvers: resolvers as any });
   // Order matters: the last transformer applied runs first. Rate limits wrap access checks, so
   // a flood of denied calls still spends the caller's budget.
   const transformers = [
-    authDirectiveTransformer(ownerLookups),
+    authDirectiveTransformer({ ownerLookups, restaurantRowTypes, declarations: tenancyDeclarations }),
     rateLimitDirectiveTransformer({ tiers: deps.rateLimits, redis: deps.redis }),
   ];
   return transformers.reduce((schema, transform) => transform(schema), subgraph);

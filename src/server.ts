@@ -5,6 +5,7 @@ import { KeyvAdapter } from '@apollo/utils.keyvadapter';
 import { fastifyApolloHandler } from '@as-integrations/fastify';
 import websocket from '@fastify/websocket';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import { createAccessTokensFor } from './auth/access-tokens.js';
 import { createAuthenticator } from './auth/authenticate.js';
 import type { GraphQLContext } from './context.js';
 import { createContextFactory } from './context-factory.js';
@@ -14,8 +15,8 @@ import { registerHttpErrorHandlers, stampRequestIdOnErrors } from './http/http-e
 import { registerMetricsRoute } from './http/metrics.route.js';
 import { registerRequestMetrics } from './http/request-metrics.hook.js';
 import { registerHttpSecurity } from './http/security.js';
-import type { Infra } from './infra/infra.js';
 import { findUserAccess } from './modules/identity/identity.loaders.js';
+import { createModuleServices, createMutationMetrics } from './modules/index.js';
 import { createBusinessMetricsPlugin } from './plugins/business-metrics.plugin.js';
 import { createErrorReportingPlugin } from './plugins/error-reporting.plugin.js';
 import { createFormatError } from './plugins/format-error.js';
@@ -28,10 +29,12 @@ import { createQueryLimitRules, createQueryLimitsPlugin } from './plugins/query-
 import { createCacheGenerations } from './plugins/response-cache/cache-generations.js';
 import { createResponseCachePlugins } from './plugins/response-cache/response-cache.plugin.js';
 import { createSentryPlugin } from './plugins/sentry.plugin.js';
+import { createTransportPlugin } from './plugins/transport.plugin.js';
 import { createUsageReportingPlugin } from './plugins/usage-reporting.plugin.js';
+import type { Runtime } from './runtime.js';
 import { createSchema } from './schema.js';
-import { createAccessTokensFor, createServices } from './services.js';
 import { createSubscriptionHandler } from './subscriptions/websocket.js';
+import { createWebSocketLimits } from './subscriptions/websocket-limits.js';
 
 const requestIdPattern = /^[\w.:-]{1,128}$/;
 
@@ -39,7 +42,7 @@ const requestIdPattern = /^[\w.:-]{1,128}$/;
  * The HTTP server: Fastify with GraphQL at /graphql and the health routes. It never listens;
  * main.ts (or a test) decides where.
  */
-export async function createServer(infra: Infra): Promise<FastifyInstance> {
+export async function createServer(infra: Runtime): Promise<FastifyInstance> {
   const { config } = infra;
   const app = Fastify({
     loggerInstance: infra.logger as FastifyBaseLogger,
@@ -61,8 +64,12 @@ export async function createServer(infra: Infra): Promise<FastifyInstance> {
   registerRequestMetrics(app, infra.metrics);
   await registerHttpSecurity(app, config, infra.redis);
 
-  const accessTokens = createAccessTokensFor(infra);
-  const services = createServices(infra, accessTokens);
+  const accessTokens = createAccessTokensFor(config);
+  const { db, events, logger, metrics, externalServices } = infra;
+  const services = {
+    events,
+    ...createModuleServices({ prisma: db.prisma, events, config, logger, metrics, externalServices, accessTokens }),
+  };
   const authenticate = createAuthenticator({
     accessTokens,
     authenticateApiKey: (secret) => services.apiKeys.authenticate(secret),
@@ -72,6 +79,7 @@ export async function createServer(infra: Infra): Promise<FastifyInstance> {
   const schema = createSchema({ rateLimits: config.rateLimits, redis: infra.redis });
   const createContext = createContextFactory({ prisma: infra.db.prisma, services });
   const manifest = loadManifest(manifestPath);
+  const transport = createTransportPlugin();
   const formatError = createFormatError({ includeStacktrace: config.env === 'development', maskSuggestions: config.isProduction });
   const apollo = new ApolloServer<GraphQLContext>({
     schema,
@@ -95,9 +103,11 @@ export async function createServer(infra: Infra): Promise<FastifyInstance> {
     plugins: [
       // First, so an operation's time includes every other plugin's work.
       createMetricsPlugin({ metrics: infra.metrics, slowResolverMs: config.metrics.slowResolverMs }),
-      createBusinessMetricsPlugin({ metrics: infra.metrics }),
+      createBusinessMetricsPlugin({ onMutation: createMutationMetrics(infra.metrics) }),
       createInputSanityPlugin(),
       createQueryLimitsPlugin(config.queryLimits),
+      // Before the cache and execution: an operation on the wrong transport goes no further.
+      transport.plugin,
       createErrorReportingPlugin(),
       // After the limits: a refused operation never reaches the cache.
       ...createResponseCachePlugins({ keyv: infra.cache.keyv, generations: createCacheGenerations(infra.redis), metrics: infra.metrics }),
@@ -133,6 +143,7 @@ export async function createServer(infra: Infra): Promise<FastifyInstance> {
           log: request.log,
           ip: request.ip,
           viewer: request.viewer ?? { kind: 'anonymous' },
+          transport: 'http',
           userAccess: request.userAccess ?? null,
         }),
     });
@@ -143,6 +154,9 @@ export async function createServer(infra: Infra): Promise<FastifyInstance> {
       handler,
       wsHandler: createSubscriptionHandler({
         schema,
+        apollo,
+        gate: transport,
+        limits: createWebSocketLimits(config.websocketLimits, infra.metrics),
         authenticate,
         createContext,
         manifest,

@@ -6,6 +6,9 @@ import { scrape as scrapeMetrics } from './testkit/prometheus.js';
 import { aRestaurant, aUser } from './testkit/seed-builder.js';
 import { type Json, startTestServer, type TestServer } from './testkit/test-server.js';
 
+/** Conditions are awaited, not slept for; a loaded CI machine may take seconds to start a subscription. */
+const patience = { timeout: 10_000 };
+
 /**
  * Subscriptions observed like queries: metrics on /metrics and unexpected errors in Sentry (a local
  * stand-in, see fake-sentry.ts). Sentry's client is per process, and this file's worker process
@@ -80,13 +83,13 @@ describe('subscription metrics and error reports', () => {
     const tasks = listen(client, 'subscription { taskAssigned { id } }', {});
 
     const feed = listen(client, orderFeed, { r: restaurant.id });
-    await vi.waitFor(async () => expect((await scrape())(active, orderUpdated)).toBe(baseline(active, orderUpdated) + 1));
+    await vi.waitFor(async () => expect((await scrape())(active, orderUpdated)).toBe(baseline(active, orderUpdated) + 1), patience);
     const orderId = await place();
-    await vi.waitFor(() => expect(feed.results).toHaveLength(1));
-    await vi.waitFor(async () => expect((await scrape())(delivered, orderUpdated)).toBe(baseline(delivered, orderUpdated) + 1));
+    await vi.waitFor(() => expect(feed.results).toHaveLength(1), patience);
+    await vi.waitFor(async () => expect((await scrape())(delivered, orderUpdated)).toBe(baseline(delivered, orderUpdated) + 1), patience);
     const during = await scrape();
     feed.unsubscribe();
-    await vi.waitFor(async () => expect((await scrape())(active, orderUpdated)).toBe(baseline(active, orderUpdated)));
+    await vi.waitFor(async () => expect((await scrape())(active, orderUpdated)).toBe(baseline(active, orderUpdated)), patience);
     const final = await scrape();
     tasks.unsubscribe();
 
@@ -110,10 +113,10 @@ describe('subscription metrics and error reports', () => {
     const client = connect(headers);
 
     listen(client, orderFeed, { r: restaurant.id }).done.catch(() => undefined);
-    await vi.waitFor(async () => expect((await scrape())(active, orderUpdated)).toBe(baseline(active, orderUpdated) + 1));
+    await vi.waitFor(async () => expect((await scrape())(active, orderUpdated)).toBe(baseline(active, orderUpdated) + 1), patience);
     await client.dispose();
 
-    await vi.waitFor(async () => expect((await scrape())(active, orderUpdated)).toBe(baseline(active, orderUpdated)));
+    await vi.waitFor(async () => expect((await scrape())(active, orderUpdated)).toBe(baseline(active, orderUpdated)), patience);
   });
 
   it("counts a refused subscription (another restaurant's stream) by its code, and keeps it out of Sentry", async () => {
@@ -144,15 +147,15 @@ describe('subscription metrics and error reports', () => {
     const { restaurant, staff, headers, place } = await aStaffedRestaurant();
     const baseline = await scrape();
     const feed = listen(connect(headers), orderFeed, { r: restaurant.id });
-    await vi.waitFor(async () => expect((await scrape())(active, orderUpdated)).toBe(baseline(active, orderUpdated) + 1));
+    await vi.waitFor(async () => expect((await scrape())(active, orderUpdated)).toBe(baseline(active, orderUpdated) + 1), patience);
     const orderId = await place();
-    await vi.waitFor(() => expect(feed.results).toHaveLength(1));
+    await vi.waitFor(() => expect(feed.results).toHaveLength(1), patience);
 
     // The order is deleted after its event was published and before a subscriber read it: the
     // resolver's re-read finds nothing. The event goes through the server's real event bus.
     await server.infra.db.prisma.order.delete({ where: { id: orderId } });
     await server.infra.events.publish({ type: 'orderUpdated', restaurantId: restaurant.id, orderId });
-    await vi.waitFor(() => expect(feed.results).toHaveLength(2));
+    await vi.waitFor(() => expect(feed.results).toHaveLength(2), patience);
     await server.infra.errorTracking.flush(5_000);
     const final = await scrape();
     feed.unsubscribe();

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { errors, jwtVerify, SignJWT } from 'jose';
+import type { Config } from '../config.js';
 import { UnauthenticatedError } from '../errors.js';
 
 const issuer = 'servio-api';
@@ -49,4 +50,10 @@ function withReason(message: string, reason: string): UnauthenticatedError {
   const error = new UnauthenticatedError(message);
   error.extensions.reason = reason;
   return error;
+}
+
+/** Development without JWT_SECRET gets a per-process secret: tokens die with the process. */
+export function createAccessTokensFor(config: Config): AccessTokens {
+  const secret = config.jwtSecret ?? crypto.randomUUID() + crypto.randomUUID();
+  return createAccessTokens(secret, config.auth.accessTokenTtlSeconds);
 }

@@ -20,12 +20,17 @@ export interface AccessRequirement {
   scope?: string;
 }
 
+/**
+ * Passed instead of a restaurant id for data that is not a restaurant's (the viewer's own, or
+ * platform-wide): only the viewer's kind and role are checked. Explicit, so that a missing id can
+ * never stand for it.
+ */
+export const notRestaurantScoped: unique symbol = Symbol('not restaurant-scoped');
+export type TenantRestaurant = string | typeof notRestaurantScoped;
+
 export interface Access {
-  /**
-   * Throws UNAUTHENTICATED or FORBIDDEN unless the viewer meets `requirement` for `restaurantId`
-   * (undefined when the data is not restaurant-scoped: then only the viewer's kind is checked).
-   */
-  authorize(requirement: AccessRequirement, restaurantId: string | undefined): Promise<void>;
+  /** Throws UNAUTHENTICATED or FORBIDDEN unless the viewer meets `requirement` for the restaurant. */
+  authorize(requirement: AccessRequirement, restaurant: TenantRestaurant): Promise<void>;
   /** The ids of the restaurants the viewer may read; null means all (platform admin). */
   visibleRestaurantIds(): Promise<readonly string[] | null>;
   /** Whether the viewer is this user. */
@@ -42,14 +47,14 @@ export function createAccess(viewer: Viewer, loadUserAccess: (userId: string) =>
     return access;
   };
   const access: Access = {
-    async authorize(requirement, restaurantId) {
+    async authorize(requirement, restaurant) {
       switch (viewer.kind) {
         case 'anonymous':
           throw new UnauthenticatedError();
         case 'apiKey': {
           if (!requirement.scope) throw new ForbiddenError('API keys cannot use this field.');
           if (!viewer.scopes.includes(requirement.scope)) throw new ForbiddenError(`This API key lacks the "${requirement.scope}" scope.`);
-          if (restaurantId !== undefined && restaurantId !== viewer.restaurantId) throw new ForbiddenError();
+          if (restaurant !== notRestaurantScoped && restaurant !== viewer.restaurantId) throw new ForbiddenError();
           return;
         }
         case 'user': {
@@ -57,8 +62,8 @@ export function createAccess(viewer: Viewer, loadUserAccess: (userId: string) =>
           const access = await userAccess(viewer.userId);
           if (access.isAdmin) return;
           if (requirement.role === 'ADMIN') throw new ForbiddenError('Only platform administrators can do this.');
-          if (restaurantId === undefined) return;
-          const role = access.roles.get(restaurantId);
+          if (restaurant === notRestaurantScoped) return;
+          const role = access.roles.get(restaurant);
           if (!role || rank[role] < rank[requirement.role]) throw new ForbiddenError();
         }
       }

@@ -1,51 +1,96 @@
 import { getDirective, MapperKind, mapSchema } from '@graphql-tools/utils';
-import { defaultFieldResolver, type GraphQLFieldResolver, type GraphQLObjectType, getNamedType } from 'graphql';
-import type { AccessRequirement, RequiredRole } from '../auth/access.js';
-import { restaurantIdArgument } from '../auth/restaurant-argument.js';
+import { defaultFieldResolver, type GraphQLFieldResolver, type GraphQLObjectType, type GraphQLSchema } from 'graphql';
+import { type AccessRequirement, notRestaurantScoped, type RequiredRole, type TenantRestaurant } from '../auth/access.js';
 import type { GraphQLContext } from '../context.js';
-import { AppError, ErrorCode, NotFoundError, UnauthenticatedError, ValidationError } from '../errors.js';
+import { AppError, ErrorCode, ForbiddenError, NotFoundError, UnauthenticatedError, ValidationError } from '../errors.js';
+import type { TenancyDeclaration } from '../modules/module.js';
 import { assertDirectivesDefined } from './directive-definitions.js';
 import type { SchemaTransformer } from './index.js';
-
-/** For each entity type: the id of the restaurant that owns the object with this id, or null. */
-export type OwnerLookups = Record<string, (id: string, context: GraphQLContext) => Promise<string | null>>;
+import { type TenantSource, tenantSourceOf } from './tenancy/tenant-source.js';
 
 type Args = Record<string, unknown>;
 
 const maxIdLength = 64;
 
+export interface TenancyOptions {
+  /** Entity type → the restaurant owning the object with this id (null: none). */
+  ownerLookups: Readonly<Record<string, (id: string, context: GraphQLContext) => Promise<string | null>>>;
+  /** Types whose rows carry their `restaurantId` (every owner-lookup type among them). */
+  restaurantRowTypes: readonly string[];
+  declarations: Readonly<Record<string, TenancyDeclaration>>;
+}
+
+/** A guarded field: what it requires, and where its restaurant comes from. */
+export interface GuardedField {
+  parent: string;
+  field: string;
+  requirement: AccessRequirement;
+  source: TenantSource;
+}
+
+/**
+ * Every `@auth`/`@scope` field of the schema with its tenant source (see tenant-source.ts). Throws,
+ * naming every field at once, when any guarded field has no source or a declaration is stale: tenancy
+ * is closed by default, and a gap stops start-up instead of letting any signed-in caller through.
+ */
+export function guardedFields(schema: GraphQLSchema, options: TenancyOptions): GuardedField[] {
+  const rules = {
+    entityTypes: new Set(Object.keys(options.ownerLookups)),
+    restaurantRowTypes: new Set(options.restaurantRowTypes),
+    declarations: options.declarations,
+  };
+  const guarded: GuardedField[] = [];
+  const problems: string[] = [];
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (type.name.startsWith('__') || !('getFields' in type) || !('getInterfaces' in type)) continue;
+    const parent = type as GraphQLObjectType;
+    for (const [name, field] of Object.entries(parent.getFields())) {
+      const requirement = requirementOf(schema, parent, field.astNode ? field : undefined);
+      if (!requirement) continue;
+      const source = tenantSourceOf(parent, name, field, requirement, rules);
+      if (source instanceof Error) problems.push(source.message);
+      else guarded.push({ parent: parent.name, field: name, requirement, source });
+    }
+  }
+  const coordinates = new Set(guarded.map((field) => `${field.parent}.${field.field}`));
+  for (const coordinate of Object.keys(options.declarations)) {
+    if (!coordinates.has(coordinate)) problems.push(`Tenancy is declared for ${coordinate}, which is not a guarded field.`);
+  }
+  if (problems.length) throw new Error(`Tenancy is not closed:\n- ${problems.join('\n- ')}`);
+  return guarded;
+}
+
+function requirementOf(schema: GraphQLSchema, parent: GraphQLObjectType, field: Parameters<typeof getDirective>[1] | undefined) {
+  if (!field) return undefined;
+  const auth = (getDirective(schema, field, 'auth') ?? getDirective(schema, parent, 'auth'))?.[0];
+  const scope = (getDirective(schema, field, 'scope') ?? getDirective(schema, parent, 'scope'))?.[0];
+  if (!auth && !scope) return undefined;
+  const requirement: AccessRequirement = {
+    ...(auth ? { role: auth.requires as RequiredRole } : {}),
+    ...(scope ? { scope: scope.requires as string } : {}),
+  };
+  return requirement;
+}
+
 /**
  * `@auth` (users, by role) and `@scope` (partner keys, by scope) on fields and types: one access
- * rule, checked before the field resolves. The restaurant whose membership counts is the one the
- * data belongs to, found in this order:
- *  1. a `restaurantId` argument (or `input.restaurantId`): denied → FORBIDDEN;
- *  2. an `id` argument (or `input.id`) of an object of the returned type, through its owner
- *     lookup: missing or denied → NOT_FOUND, so other tenants' ids are indistinguishable from
- *     unknown ones;
- *  3. the parent object: a Restaurant itself, or any object with a `restaurantId`.
- * Without any of these only the kind of caller (and ADMIN) is checked, and the resolver scopes
- * its data to the viewer.
+ * rule, checked before the field resolves (and when a subscription starts), against the restaurant
+ * its tenant source names. Other tenants' ids answer NOT_FOUND, exactly like unknown ones; a
+ * restaurant argument the caller may not use answers FORBIDDEN.
  */
-export function authDirectiveTransformer(ownerLookups: OwnerLookups): SchemaTransformer {
+export function authDirectiveTransformer(options: TenancyOptions): SchemaTransformer {
   return (schema) => {
     assertDirectivesDefined(schema, 'auth', 'scope');
+    const sources = new Map(guardedFields(schema, options).map((guarded) => [`${guarded.parent}.${guarded.field}`, guarded]));
     return mapSchema(schema, {
-      [MapperKind.OBJECT_FIELD]: (fieldConfig, _fieldName, typeName) => {
-        const parentType = schema.getType(typeName) as GraphQLObjectType;
-        const auth = (getDirective(schema, fieldConfig, 'auth') ?? getDirective(schema, parentType, 'auth'))?.[0];
-        const scope = (getDirective(schema, fieldConfig, 'scope') ?? getDirective(schema, parentType, 'scope'))?.[0];
-        if (!auth && !scope) return fieldConfig;
-
-        const requirement: AccessRequirement = {
-          ...(auth ? { role: auth.requires as RequiredRole } : {}),
-          ...(scope ? { scope: scope.requires as string } : {}),
-        };
-        const returnType = getNamedType(fieldConfig.type).name;
+      [MapperKind.OBJECT_FIELD]: (fieldConfig, fieldName, typeName) => {
+        const guarded = sources.get(`${typeName}.${fieldName}`);
+        if (!guarded) return fieldConfig;
         const authorize = async (source: unknown, args: Args, context: GraphQLContext) => {
           if (context.viewer.kind === 'anonymous') throw new UnauthenticatedError();
-          const target = await owningRestaurant(source, args, context, typeName, returnType, ownerLookups);
+          const target = await owningRestaurant(guarded.source, source, args, context, options.ownerLookups);
           try {
-            await context.access.authorize(requirement, target.restaurantId);
+            await context.access.authorize(guarded.requirement, target.restaurantId);
           } catch (error) {
             if (target.hideAs && error instanceof AppError && error.code === ErrorCode.FORBIDDEN) throw target.hideAs;
             throw error;
@@ -59,7 +104,6 @@ export function authDirectiveTransformer(ownerLookups: OwnerLookups): SchemaTran
             await authorize(source, args, context);
             return resolve(source, args, context, info);
           },
-          // Subscriptions are checked when they start, not only when their first event arrives.
           ...(subscribe
             ? {
                 subscribe: async (source: unknown, args: Args, context: GraphQLContext, info: Parameters<typeof resolve>[3]) => {
@@ -74,35 +118,41 @@ export function authDirectiveTransformer(ownerLookups: OwnerLookups): SchemaTran
   };
 }
 
+/** The restaurant the field's source names; anything it cannot name is refused, never let through. */
 async function owningRestaurant(
+  tenant: TenantSource,
   source: unknown,
   args: Args,
   context: GraphQLContext,
-  parentTypeName: string,
-  returnType: string,
-  ownerLookups: OwnerLookups,
-): Promise<{ restaurantId: string | undefined; hideAs?: NotFoundError }> {
-  const restaurantId = restaurantIdArgument(args);
-  if (restaurantId) return { restaurantId };
-
-  const input = isRecord(args.input) ? args.input : {};
-  const id = args.id ?? input.id;
-  const lookup = ownerLookups[returnType];
-  if (typeof id === 'string' && lookup) {
-    // Ids are opaque but bounded: an oversized one never reaches the database.
-    if (id.length > maxIdLength)
-      throw new ValidationError(args.id === undefined ? 'input.id' : 'id', `must be at most ${maxIdLength} characters`);
-    const notFound = new NotFoundError(returnType, id);
-    const owner = await lookup(id, context);
-    if (owner === null) throw notFound;
-    return { restaurantId: owner, hideAs: notFound };
+  ownerLookups: TenancyOptions['ownerLookups'],
+): Promise<{ restaurantId: TenantRestaurant; hideAs?: NotFoundError }> {
+  switch (tenant.kind) {
+    case 'argument': {
+      const restaurantId = args.restaurantId ?? (isRecord(args.input) ? args.input.restaurantId : undefined);
+      if (typeof restaurantId !== 'string') throw new ValidationError('restaurantId', 'is required');
+      return { restaurantId };
+    }
+    case 'id': {
+      const [first = '', second] = tenant.path.split('.');
+      const id = second === undefined ? args[first] : isRecord(args[first]) ? args[first][second] : undefined;
+      if (typeof id !== 'string') throw new ValidationError(tenant.path, 'is required');
+      // Ids are opaque but bounded: an oversized one never reaches the database.
+      if (id.length > maxIdLength) throw new ValidationError(tenant.path, `must be at most ${maxIdLength} characters`);
+      const notFound = new NotFoundError(tenant.entity, id);
+      const lookup = ownerLookups[tenant.entity];
+      const owner = lookup ? await lookup(id, context) : null;
+      if (owner === null) throw notFound;
+      return { restaurantId: owner, hideAs: notFound };
+    }
+    case 'parent': {
+      const restaurantId = isRecord(source) ? source[tenant.key] : undefined;
+      if (typeof restaurantId === 'string') return { restaurantId };
+      // An object that can't say whose it is is nobody's to read.
+      throw new ForbiddenError();
+    }
+    default:
+      return { restaurantId: notRestaurantScoped };
   }
-
-  if (isRecord(source)) {
-    if (parentTypeName === 'Restaurant' && typeof source.id === 'string') return { restaurantId: source.id };
-    if (typeof source.restaurantId === 'string') return { restaurantId: source.restaurantId };
-  }
-  return { restaurantId: undefined };
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -2,11 +2,15 @@ import { EventEmitter, on } from 'node:events';
 import type { Redis } from '../infra/redis.js';
 import { redisKey } from '../infra/redis.js';
 
-/** Domain events subscribers care about; each names the restaurant it belongs to. */
-export type DomainEvent =
-  | { type: 'orderUpdated'; restaurantId: string; orderId: string }
-  | { type: 'inventoryLow'; restaurantId: string; inventoryItemId: string }
-  | { type: 'taskAssigned'; restaurantId: string; taskId: string; assigneeId: string };
+/**
+ * Domain events by type, beyond the restaurant every event names. Each module adds its own events
+ * where it publishes them (`declare module '…/events/event-bus.js' { interface DomainEvents { … } }`).
+ */
+// biome-ignore lint/suspicious/noEmptyInterface: filled by the modules through declaration merging.
+export interface DomainEvents {}
+
+/** One domain event: its type, the restaurant it belongs to, and its own fields. */
+export type DomainEvent = { [T in keyof DomainEvents]: { type: T; restaurantId: string } & DomainEvents[T] }[keyof DomainEvents];
 
 export interface EventBus {
   /**

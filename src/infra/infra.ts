@@ -1,7 +1,4 @@
-import type { AlertManager } from '../alerts/alert-manager.js';
-import { createAlerts } from '../alerts/alerts.js';
 import type { Config } from '../config.js';
-import { createEventBus, type EventBus } from '../events/event-bus.js';
 import { type CacheService, createCacheService } from './cache-service.js';
 import { type CacheStore, createCacheStore } from './cache-store.js';
 import { createDatabase, type Database } from './db.js';
@@ -12,7 +9,10 @@ import { watchQueries } from './query-metrics.js';
 import { createRedisClient, type Redis } from './redis.js';
 import { createErrorTracking, type ErrorTracking } from './sentry.js';
 
-/** The process's long-lived connections, built once in main.ts (or a test) and passed down. */
+/**
+ * The process's long-lived connections, built once (see runtime.ts) and passed down. Infrastructure
+ * knows nothing of the domain: the event bus and alerts are built above it.
+ */
 export interface Infra {
   readonly config: Config;
   readonly logger: Logger;
@@ -21,14 +21,11 @@ export interface Infra {
   readonly cache: CacheStore;
   /** Application-data cache (get-or-set, batches, pattern invalidation, hit statistics). */
   readonly cacheService: CacheService;
-  readonly events: EventBus;
   readonly metrics: Metrics;
   /** Circuit breakers and call limits for the providers we call (OpenAI, Twilio). */
   readonly externalServices: ExternalServices;
   /** Sentry when SENTRY_DSN is set; its client is per process (see sentry.ts). */
   readonly errorTracking: ErrorTracking;
-  /** Alert rules over this process's metrics; main.ts starts the schedule, tests call `evaluate()`. */
-  readonly alerts: AlertManager;
   close(): Promise<void>;
 }
 
@@ -41,13 +38,11 @@ export async function createInfra(config: Config, logger: Logger): Promise<Infra
   redis?.connect().catch((error: unknown) => logger.error({ component: 'redis', err: error }, 'redis unreachable at start-up'));
   const cache = createCacheStore(config.redis);
   cache.keyv.on('error', (error) => logger.warn({ component: 'cache', err: error }, 'cache store error'));
-  const events = await createEventBus(redis, (error) => logger.warn({ component: 'events', err: error }, 'event delivery failed'));
   const metrics = createMetrics(config.metrics, { logger, poolStats: () => db.poolStats() });
   const stopWatchingQueries = watchQueries(db, { metrics, logger, slowQueryMs: config.metrics.slowQueryMs });
   const cacheService = createCacheService(redis);
   metrics.gauge('cache_service.hit_ratio', () => cacheService.stats().hitRate);
   const externalServices = createExternalServices(config.circuitBreaker, { metrics, logger });
-  const alerts = createAlerts(config.alerts, { logger, metrics, db, cacheService, events, externalServices });
   return {
     config,
     logger,
@@ -55,15 +50,11 @@ export async function createInfra(config: Config, logger: Logger): Promise<Infra
     redis,
     cache,
     cacheService,
-    events,
     metrics,
     externalServices,
     errorTracking,
-    alerts,
     async close() {
-      alerts.stop();
       externalServices.shutdown();
-      await events.close();
       stopWatchingQueries();
       await Promise.allSettled([db.close(), cache.close(), redis?.quit(), metrics.close(), errorTracking.flush()]);
     },

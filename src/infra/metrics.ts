@@ -33,6 +33,11 @@ const timings = {
 
 const counters = {
   'graphql.errors': { help: 'GraphQL errors by extensions.code.', labels: ['code'], statsd: true },
+  'graphql.websocket.refused': {
+    help: 'WebSocket connections and subscriptions refused by a limit, by its error code.',
+    labels: ['code'],
+    statsd: true,
+  },
   'graphql.subscriptions': {
     help: 'Subscriptions by field and the state they entered: started, completed (ended by either side) or refused (never started).',
     labels: ['subscription', 'state'],

@@ -1,49 +1,16 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { GraphQLContext } from '../context.js';
-import type { Metrics } from '../infra/metrics.js';
-
-type Row = Record<string, unknown>;
+import type { MutationMetric } from '../modules/module.js';
 
 /**
  * Business counters from successful root mutations, read from the resolver's own result (the
- * stored row, whatever the client selected). Derived here rather than in the services, which stay
- * free of metrics, and rather than from the event bus, whose events say neither "created" from
- * "updated" nor an amount, and reach every instance through Redis (each would count them all).
+ * stored row, whatever the client selected). Each module declares its counters (see
+ * `createMutationMetrics` in src/modules); this plugin only feeds them. Derived from results rather
+ * than the event bus, whose events say neither "created" from "updated" nor an amount, and reach
+ * every instance through Redis (each would count them all).
  */
-export function createBusinessMetricsPlugin(options: { metrics: Metrics }): ApolloServerPlugin<GraphQLContext> {
-  const { metrics } = options;
-  // createOrder is idempotent: a retry returns the same order. Recently counted ids are remembered
-  // (bounded, per process) so replays are not counted twice.
-  const recentOrders = new Set<string>();
-  const rememberOrder = (id: string) => {
-    if (recentOrders.has(id)) return false;
-    recentOrders.add(id);
-    if (recentOrders.size > 10_000) recentOrders.delete(recentOrders.values().next().value as string);
-    return true;
-  };
-
-  const onMutation: Record<string, (row: Row) => void> = {
-    createOrder(order) {
-      if (typeof order.id === 'string' && rememberOrder(order.id)) metrics.increment('orders.created');
-    },
-    updateOrderStatus(order) {
-      // COMPLETED has no way out, so an order completes (and earns) once.
-      if (order.status !== 'COMPLETED') return;
-      metrics.increment('orders.completed');
-      if (typeof order.totalAmount === 'number')
-        metrics.increment('revenue.minor_units', order.totalAmount, { currency: String(order.currency) });
-    },
-    adjustInventory(adjustment) {
-      metrics.increment('inventory.adjustments', 1, { reason: String(adjustment.reason) });
-    },
-    createTask() {
-      metrics.increment('tasks.created');
-    },
-    clockIn() {
-      metrics.increment('clock_ins');
-    },
-  };
-
+export function createBusinessMetricsPlugin(options: { onMutation: Record<string, MutationMetric> }): ApolloServerPlugin<GraphQLContext> {
+  const { onMutation } = options;
   return {
     async requestDidStart() {
       return {
@@ -53,10 +20,11 @@ export function createBusinessMetricsPlugin(options: { metrics: Metrics }): Apol
           if ((operation as typeof operation | undefined)?.operation !== 'mutation') return;
           return {
             willResolveField({ info }) {
-              const record = info.path.prev === undefined ? onMutation[info.fieldName] : undefined;
+              const record =
+                info.path.prev === undefined && Object.hasOwn(onMutation, info.fieldName) ? onMutation[info.fieldName] : undefined;
               if (!record) return;
               return (error, result) => {
-                if (!error && result && typeof result === 'object') record(result as Row);
+                if (!error && result && typeof result === 'object') record(result as Record<string, unknown>);
               };
             },
           };

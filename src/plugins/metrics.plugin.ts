@@ -34,12 +34,6 @@ export function createMetricsPlugin(options: MetricsPluginOptions): ApolloServer
     async requestDidStart() {
       const started = performance.now();
       return {
-        async didEncounterErrors({ errors }) {
-          for (const error of errors) {
-            const code = typeof error.extensions?.code === 'string' ? error.extensions.code : 'INTERNAL_SERVER_ERROR';
-            metrics.increment('graphql.errors', 1, { code });
-          }
-        },
         async executionDidStart() {
           return {
             willResolveField({ info }) {
@@ -53,7 +47,13 @@ export function createMetricsPlugin(options: MetricsPluginOptions): ApolloServer
             },
           };
         },
-        async willSendResponse({ operationName, operation }) {
+        async willSendResponse({ operationName, operation, errors }) {
+          // Counted here, not in didEncounterErrors: other plugins' hooks there may still set the code
+          // (the query limits put theirs back in place of GRAPHQL_VALIDATION_FAILED).
+          for (const error of errors ?? []) {
+            const code = typeof error.extensions?.code === 'string' ? error.extensions.code : 'INTERNAL_SERVER_ERROR';
+            metrics.increment('graphql.errors', 1, { code });
+          }
           metrics.timing('graphql.operation.duration', performance.now() - started, {
             operation: operationLabel(operationName ?? undefined),
             // Documents that fail to parse or validate have no operation.

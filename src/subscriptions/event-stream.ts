@@ -6,6 +6,7 @@ export type ResultStream = AsyncIterableIterator<ExecutionResult> & { return(): 
 /**
  * graphql-js's `subscribe` (source stream, then `execute` per event), with two differences:
  *
+ * - each event executes with `contextForEvent()`: a fresh context, so no loader memo outlives an event;
  * - `onDelivered(ms)` is called once per event, with the time from its arrival to its result being
  *   sent: graphql-ws asks for the next result (or returns) only after sending the previous one.
  * - `return()` ends a pending `next()` at once. The subscribe resolvers are async generators waiting
@@ -15,6 +16,7 @@ export type ResultStream = AsyncIterableIterator<ExecutionResult> & { return(): 
 export async function subscribeWithDeliveryTimes(
   args: ExecutionArgs,
   onDelivered: (milliseconds: number) => void,
+  contextForEvent: () => unknown,
 ): Promise<ResultStream | ExecutionResult> {
   const stream = await createSourceEventStream(args);
   if (!(Symbol.asyncIterator in stream)) return stream;
@@ -40,7 +42,7 @@ export async function subscribeWithDeliveryTimes(
       const event = await Promise.race([source.next(), stopped]);
       if (event.done) return done;
       const arrived = performance.now();
-      const result = await execute({ ...args, rootValue: event.value });
+      const result = await execute({ ...args, contextValue: contextForEvent(), rootValue: event.value });
       // Completed while resolving: the client asked for nothing more.
       if (ended) return done;
       handedOver = arrived;

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { ApolloServer } from '@apollo/server';
 import { ApolloServerErrorCode } from '@apollo/server/errors';
 import type { FastifyBaseLogger } from 'fastify';
 import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema, parse } from 'graphql';
@@ -11,30 +12,45 @@ import { AppError, ErrorCode } from '../errors.js';
 import type { Metrics } from '../infra/metrics.js';
 import type { ErrorTracking } from '../infra/sentry.js';
 import { sha256Hex } from '../plugins/persisted-queries/manifest.js';
+import type { TransportGate } from '../plugins/transport.plugin.js';
 import { subscribeWithDeliveryTimes } from './event-stream.js';
 import { createSubscriptionObserver, type Operation, type SubscriptionObserver, unknownField } from './subscription-observer.js';
+import type { WebSocketLimits } from './websocket-limits.js';
 
 type ConnectionParams = { authorization?: unknown; 'x-api-key'?: unknown };
+type Release = { release(): void };
 
-/** A socket past `connection_init`: who it is, and its operations by graphql-ws id. */
+/** A socket past `connection_init`: who it is, its operations and admitted subscriptions by graphql-ws id. */
 interface Connection {
   id: string;
   viewer: Viewer;
+  ip: string;
+  admission: Release;
+  /** Subscriptions admitted on this socket (see websocket-limits.ts). */
+  slots: { used: number };
   operations: Map<string, Operation>;
+  subscriptions: Map<string, Release>;
 }
+
+/** Close code for a socket refused by a connection limit (4400–4499 are the application's). */
+const tooManyConnections = 4429;
 
 /**
  * graphql-ws on /graphql. Clients authenticate in `connection_init` with the same credentials as
  * HTTP (`{ authorization: "Bearer …" }` or `{ "x-api-key": "…" }`); bad credentials close the
- * socket with 4403. Each subscription gets its own context; tenancy is checked by `@auth`/`@scope`
- * when it starts and again for every event.
+ * socket with 4403, a connection limit with 4429 and the limit's code as the reason.
  *
- * Observed like HTTP operations (see subscription-observer.ts): errors counted by code and masked
- * by `formatError`, unexpected ones logged and sent to Sentry; subscriptions counted and gauged by
- * field, their events counted and timed.
+ * Every subscribe message goes through Apollo's request pipeline first (see transport.plugin.ts):
+ * the same parsing, validation rules, limits, input guard, metrics, error reports and masking as
+ * HTTP, and queries and mutations are refused there. An accepted subscription is streamed here;
+ * each event runs with a fresh context (fresh loaders, fresh memberships), checked again by
+ * `@auth`/`@scope`. Subscriptions are gauged, counted and timed (subscription-observer.ts).
  */
 export function createSubscriptionHandler(deps: {
   schema: GraphQLSchema;
+  apollo: ApolloServer<GraphQLContext>;
+  gate: TransportGate;
+  limits: WebSocketLimits;
   authenticate: (headers: Record<string, string | undefined>) => Promise<Authenticated>;
   createContext: (request: ContextRequest) => GraphQLContext;
   manifest: ReadonlyMap<string, string>;
@@ -47,10 +63,22 @@ export function createSubscriptionHandler(deps: {
 }) {
   const connections = new WeakMap<object, Connection>();
   const observer = createSubscriptionObserver(deps);
+  /** Errors Apollo's pipeline (or a limit) already formatted and counted: sent as they are. */
+  const final = new WeakSet<GraphQLError>();
+  const finalError = (formatted: GraphQLFormattedError) => {
+    const error = new GraphQLError(formatted.message, {
+      ...(formatted.path ? { path: formatted.path } : {}),
+      extensions: formatted.extensions,
+    });
+    final.add(error);
+    return error;
+  };
   /** Counts an operation's end once, whichever comes first: graphql-ws's onComplete or the socket's close. */
   const finish = (connection: Connection | undefined, id: string) => {
     const operation = connection?.operations.get(id);
     connection?.operations.delete(id);
+    connection?.subscriptions.get(id)?.release();
+    connection?.subscriptions.delete(id);
     if (operation?.started) observer.completed(operation);
   };
   /** Like Apollo over HTTP: an error without a code gets one before masking, and all carry the request id. */
@@ -59,6 +87,17 @@ export function createSubscriptionHandler(deps: {
     const formatted = deps.formatError({ ...json, extensions: { code: codeWhenMissing, ...json.extensions } }, error);
     return operation ? { ...formatted, extensions: { ...formatted.extensions, requestId: operation.details.requestId } } : formatted;
   };
+  const contextFor = (connection: Connection, requestId: string) =>
+    deps.createContext({
+      requestId,
+      log: deps.log.child({ requestId, connectionId: connection.id, transport: 'websocket' }),
+      ip: connection.ip,
+      viewer: connection.viewer,
+      transport: 'websocket',
+    });
+  /** The same caller and request id as the subscription, with fresh loaders and memberships. */
+  const contextForEvent = ({ requestId, log, ip, viewer }: GraphQLContext) =>
+    deps.createContext({ requestId, log, ip, viewer, transport: 'websocket' });
 
   return makeHandler<ConnectionParams>({
     schema: deps.schema,
@@ -68,38 +107,76 @@ export function createSubscriptionHandler(deps: {
         authorization: typeof params.authorization === 'string' ? params.authorization : undefined,
         'x-api-key': typeof params['x-api-key'] === 'string' ? params['x-api-key'] : undefined,
       };
+      let viewer: Viewer;
       try {
-        const { viewer } = await deps.authenticate(headers);
-        connections.set(ctx.extra.socket, { id: randomUUID(), viewer, operations: new Map() });
-        return true;
+        ({ viewer } = await deps.authenticate(headers));
       } catch (error) {
         if (error instanceof AppError) return false;
         throw error;
       }
-    },
-    onSubscribe: (ctx, _id, payload) => {
-      const viewer = connections.get(ctx.extra.socket)?.viewer;
-      if ((deps.enforceManifestForAll || viewer?.kind === 'apiKey') && !deps.manifest.has(sha256Hex(payload.query ?? ''))) {
-        return [
-          new GraphQLError('Only the operations of the persisted query manifest may run here.', {
-            extensions: { code: ErrorCode.PERSISTED_QUERY_NOT_ALLOWED },
-          }),
-        ];
+      const ip = ctx.extra.request.ip;
+      const admission = deps.limits.admitConnection(viewer, ip);
+      if (admission instanceof AppError) {
+        ctx.extra.socket.close(tooManyConnections, admission.code);
+        return false;
       }
+      connections.set(ctx.extra.socket, { id: randomUUID(), viewer, ip, admission, slots: { used: 0 }, operations: new Map(), subscriptions: new Map() });
+      return true;
     },
-    context: (ctx) => {
+    onSubscribe: async (ctx, id, payload) => {
       const connection = connections.get(ctx.extra.socket);
-      const requestId = randomUUID();
-      return deps.createContext({
-        requestId,
-        log: deps.log.child({ requestId, connectionId: connection?.id, transport: 'websocket' }),
-        ip: ctx.extra.request.ip,
-        viewer: connection?.viewer ?? { kind: 'anonymous' },
-      });
+      if (!connection) return [finalError({ message: 'Not connected.', extensions: { code: ErrorCode.UNAUTHENTICATED } })];
+      const refuse = (errors: readonly GraphQLFormattedError[]) => {
+        const field = fieldOfQuery(observer, payload.query, payload.operationName);
+        if (field) observer.refused(field);
+        return errors.map(finalError);
+      };
+      if ((deps.enforceManifestForAll || connection.viewer.kind === 'apiKey') && !deps.manifest.has(sha256Hex(payload.query ?? ''))) {
+        const error = new AppError(
+          ErrorCode.PERSISTED_QUERY_NOT_ALLOWED,
+          'Only the operations of the persisted query manifest may run here.',
+        );
+        observer.errors([error], ErrorCode.PERSISTED_QUERY_NOT_ALLOWED);
+        return refuse([error.toJSON()]);
+      }
+      const admission = await deps.limits.admitSubscription(connection.viewer, connection.ip, connection.slots);
+      if (admission instanceof AppError) return refuse([admission.toJSON()]);
+
+      const contextValue = contextFor(connection, randomUUID());
+      const response = await deps.apollo.executeOperation(
+        {
+          query: payload.query,
+          ...(payload.variables ? { variables: payload.variables } : {}),
+          ...(payload.operationName ? { operationName: payload.operationName } : {}),
+          ...(payload.extensions ? { extensions: payload.extensions } : {}),
+        },
+        { contextValue },
+      );
+      const result = response.body.kind === 'single' ? response.body.singleResult : response.body.initialResult;
+      const document = deps.gate.takeAcceptedDocument(contextValue.requestId);
+      if (result.errors?.length || !document) {
+        admission.release();
+        return refuse(
+          result.errors ?? [{ message: 'The operation was not accepted.', extensions: { code: ErrorCode.OPERATION_NOT_SUPPORTED } }],
+        );
+      }
+      connection.subscriptions.set(id, admission);
+      return {
+        schema: deps.schema,
+        document,
+        contextValue,
+        ...(payload.operationName ? { operationName: payload.operationName } : {}),
+        ...(payload.variables ? { variableValues: payload.variables } : {}),
+      };
     },
     subscribe: (args) => {
       const field = observer.fieldOf(args.document, args.operationName) ?? unknownField;
-      return subscribeWithDeliveryTimes(args, (milliseconds) => observer.delivered(field, milliseconds));
+      const started = args.contextValue as GraphQLContext;
+      return subscribeWithDeliveryTimes(
+        args,
+        (milliseconds) => observer.delivered(field, milliseconds),
+        () => contextForEvent(started),
+      );
     },
     onOperation: (ctx, id, _payload, args, result) => {
       const connection = connections.get(ctx.extra.socket);
@@ -107,7 +184,12 @@ export function createSubscriptionHandler(deps: {
       const operation = observer.describe(args, connection.id, Symbol.asyncIterator in Object(result));
       connection.operations.set(id, operation);
       if (operation.started) observer.started(operation);
-      else if (operation.details.operationType === 'subscription') observer.refused(operation.field);
+      else {
+        // Refused when it started (by @auth/@scope): it holds no slot.
+        connection.subscriptions.get(id)?.release();
+        connection.subscriptions.delete(id);
+        observer.refused(operation.field);
+      }
     },
     // Errors reach WebSocket clients through the same masking as HTTP responses.
     onNext: (ctx, id, _payload, _args, result) => {
@@ -116,24 +198,20 @@ export function createSubscriptionHandler(deps: {
       observer.errors(result.errors, ErrorCode.INTERNAL_SERVER_ERROR, operation);
       return { ...result, errors: result.errors.map((error) => format(error, ErrorCode.INTERNAL_SERVER_ERROR, operation)) };
     },
-    // Before the operation runs (persisted-query manifest, validation), or when its stream fails.
-    onError: (ctx, id, payload, errors) => {
+    // Refusals before the operation runs (already formatted), or a stream that failed.
+    onError: (ctx, id, _payload, errors) => {
+      if (errors.every((error) => final.has(error))) return errors.map((error) => error.toJSON());
       const operation = connections.get(ctx.extra.socket)?.operations.get(id);
-      if (operation) {
-        observer.errors(errors, ErrorCode.INTERNAL_SERVER_ERROR, operation);
-        return errors.map((error) => format(error, ErrorCode.INTERNAL_SERVER_ERROR, operation));
-      }
-      // graphql-ws's validation errors have no code; Apollo gives the same failures this one.
-      observer.errors(errors, ApolloServerErrorCode.GRAPHQL_VALIDATION_FAILED);
-      const field = fieldOfQuery(observer, payload.query, payload.operationName);
-      if (field) observer.refused(field);
-      return errors.map((error) => format(error, ApolloServerErrorCode.GRAPHQL_VALIDATION_FAILED, undefined));
+      const code = operation ? ErrorCode.INTERNAL_SERVER_ERROR : ApolloServerErrorCode.GRAPHQL_VALIDATION_FAILED;
+      observer.errors(errors, code, operation);
+      return errors.map((error) => format(error, code, operation));
     },
     onComplete: (ctx, id) => finish(connections.get(ctx.extra.socket), id),
     // graphql-ws has returned every stream; their onComplete may come later, or not at all if sending failed.
     onClose: (ctx) => {
       const connection = connections.get(ctx.extra.socket);
-      for (const id of [...(connection?.operations.keys() ?? [])]) finish(connection, id);
+      for (const id of [...(connection?.operations.keys() ?? []), ...(connection?.subscriptions.keys() ?? [])]) finish(connection, id);
+      connection?.admission.release();
     },
     isProd: deps.isProduction,
   });

@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { inject } from 'vitest';
 import { loadConfig } from '../../src/config.js';
-import { createInfra, type Infra } from '../../src/infra/infra.js';
 import { createLogger } from '../../src/infra/logger.js';
 import { applyPendingMigrations } from '../../src/infra/migrations/migrator.js';
+import { createRuntime, type Runtime } from '../../src/runtime.js';
 import { createServer } from '../../src/server.js';
 
 export interface GraphQLResponse<T = Record<string, unknown>> {
@@ -17,7 +17,7 @@ export interface TestServer {
   url: string;
   /** The client address this server's requests claim (x-forwarded-for), unique per server. */
   clientIp: string;
-  infra: Infra;
+  infra: Runtime;
   app: FastifyInstance;
   graphql<T = Record<string, unknown>>(
     query: string,
@@ -60,7 +60,7 @@ export async function startTestServer(env: Record<string, string> = {}, options:
     ...(redisUrl ? { REDIS_URL: redisUrl, REDIS_KEY_PREFIX: inject('redisKeyPrefix') } : {}),
     ...env,
   });
-  const infra = await createInfra(config, createLogger(config));
+  const infra = await createRuntime(config, createLogger(config));
   if (config.database.kind === 'embedded' && options.migrate !== false) await applyPendingMigrations(infra.db.adapterFactory);
   const app = await createServer(infra);
   await app.listen({ host: '127.0.0.1', port: 0 });

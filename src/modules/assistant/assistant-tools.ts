@@ -1,6 +1,8 @@
 import { z } from 'zod';
-import type { Services } from '../../services.js';
-import type { AnalyticsPeriod } from '../analytics/analytics.service.js';
+import type { AnalyticsPeriod, AnalyticsService } from '../analytics/analytics.service.js';
+import type { InventoryService } from '../inventory/inventory.service.js';
+import type { MenuService } from '../menu/menu.service.js';
+import type { TasksService } from '../tasks/tasks.service.js';
 
 /** The restaurant a question is about: fixed by the authorised `restaurantId`, never by the model. */
 export interface AssistantRestaurant {
@@ -11,7 +13,12 @@ export interface AssistantRestaurant {
 }
 
 /** The module services the look-ups read through. */
-export type AssistantToolServices = Pick<Services, 'analytics' | 'inventory' | 'menu' | 'tasks'>;
+export interface AssistantToolServices {
+  analytics: AnalyticsService;
+  inventory: InventoryService;
+  menu: MenuService;
+  tasks: TasksService;
+}
 
 export interface AssistantToolContext {
   restaurant: AssistantRestaurant;

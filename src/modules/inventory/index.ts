@@ -1,2 +1,19 @@
+import { defineModule } from '../module.js';
+import { createInventoryLoaders } from './inventory.loaders.js';
+import { inventoryResolvers } from './inventory.resolvers.js';
+import { createInventoryService } from './inventory.service.js';
+
 export { decimal, maxQuantity, nonNegativeDecimal, positiveDecimal } from './decimal.js';
 export { applyStockMovements, crossedReorderThreshold, recipeUsage, type StockChange } from './stock.js';
+
+export const inventoryModule = defineModule({
+  name: 'inventory',
+  resolvers: [inventoryResolvers],
+  createServices: ({ prisma, events }) => ({ inventory: createInventoryService({ prisma, events }) }),
+  createLoaders: createInventoryLoaders,
+  restaurantRows: ['InventoryAdjustment'],
+  owners: { InventoryItem: async (id, loaders) => (await loaders.inventoryItemById.load(id))?.restaurantId ?? null },
+  createMutationMetrics: (metrics) => ({
+    adjustInventory: (adjustment) => metrics.increment('inventory.adjustments', 1, { reason: String(adjustment.reason) }),
+  }),
+});

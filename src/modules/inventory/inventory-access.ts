@@ -4,10 +4,10 @@ import type { AdjustInput } from './inventory-inputs.js';
 
 /**
  * Who may adjust stock: any member may record WASTE (the kitchen logs spoilage as it happens, and
- * it can only take stock out); deliveries and counts are for managers and owners. `@auth` cannot
- * say this (the role depends on the input, and the item is named by `inventoryItemId`), so
- * adjustInventory checks here, with the directive's rules: no access to the restaurant at all →
- * NOT_FOUND, as for an unknown id; a member without the role → FORBIDDEN.
+ * it can only take stock out); deliveries and counts are for managers and owners. `@auth` checks
+ * membership of the item's restaurant (named by `inventoryItemId`) before the input is read; the
+ * role depends on the reason, so it is checked here too, with the directive's rules: no access to
+ * the restaurant → NOT_FOUND, as for an unknown id; a member without the role → FORBIDDEN.
  */
 export async function authorizeAdjustment(access: Access, input: AdjustInput, restaurantId: string | null): Promise<void> {
   const notFound = new NotFoundError('InventoryItem', input.inventoryItemId);

@@ -9,7 +9,7 @@ export const tasksSubscriptions: SubscriptionResolvers<GraphQLContext> = {
       return services.events.subscribe('taskAssigned', { where: (event) => event.assigneeId === userId });
     },
     resolve: async (event: { taskId: string }, _args: unknown, { loaders }: GraphQLContext) => {
-      const task = await loaders.taskById.clear(event.taskId).load(event.taskId);
+      const task = await loaders.taskById.load(event.taskId);
       if (!task) throw new Error(`Task "${event.taskId}" vanished after its event.`);
       return task;
     },

@@ -1,0 +1,12 @@
+import { defineModule } from '../module.js';
+import { createRestaurantLoaders } from './restaurants.loaders.js';
+import { restaurantsResolvers } from './restaurants.resolvers.js';
+import { createRestaurantsService } from './restaurants.service.js';
+
+export const restaurantsModule = defineModule({
+  name: 'restaurants',
+  resolvers: [restaurantsResolvers],
+  createServices: ({ prisma }) => ({ restaurants: createRestaurantsService({ prisma }) }),
+  createLoaders: createRestaurantLoaders,
+  owners: { Restaurant: async (id, loaders) => (await loaders.restaurantById.load(id))?.id ?? null },
+});

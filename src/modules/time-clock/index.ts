@@ -1,0 +1,13 @@
+import { defineModule } from '../module.js';
+import { createTimeClockLoaders } from './time-clock.loaders.js';
+import { timeClockResolvers } from './time-clock.resolvers.js';
+import { createTimeClockService } from './time-clock.service.js';
+
+export const timeClockModule = defineModule({
+  name: 'time-clock',
+  resolvers: [timeClockResolvers],
+  createServices: ({ prisma }) => ({ timeClock: createTimeClockService({ prisma }) }),
+  createLoaders: createTimeClockLoaders,
+  owners: { TimeEntry: async (id, loaders) => (await loaders.timeEntryById.load(id))?.restaurantId ?? null },
+  createMutationMetrics: (metrics) => ({ clockIn: () => metrics.increment('clock_ins') }),
+});
