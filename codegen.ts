@@ -1,7 +1,18 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import type { CodegenConfig } from '@graphql-codegen/cli';
 
 /**
- * Resolver types from the SDL in schema/. Parents are the Prisma models the resolvers return,
+ * GraphQL type → the model its resolvers receive as parent, from each module's own
+ * `src/modules/<m>/mappers.json` (paths relative to src/generated/), so a module declares its models in its folder.
+ */
+function moduleMappers(): Record<string, string> {
+  const modules = readdirSync('src/modules', { withFileTypes: true }).filter((entry) => entry.isDirectory());
+  const files = modules.map((module) => `src/modules/${module.name}/mappers.json`).filter((file) => existsSync(file));
+  return Object.assign({}, ...files.map((file) => JSON.parse(readFileSync(file, 'utf8'))));
+}
+
+/**
+ * Resolver types from the SDL in schema/. Parents are the models the resolvers return (Prisma's, mostly),
  * so a resolver that forgets a field, or returns the wrong shape, fails `npm run check`.
  * The output is generated on install and before checks, never committed, so it cannot go stale.
  */
@@ -16,26 +27,7 @@ const config: CodegenConfig = {
         useTypeImports: true,
         useIndexSignature: false,
         contextType: '../context.js#GraphQLContext',
-        mappers: {
-          Restaurant: './prisma/client.js#Restaurant as RestaurantModel',
-          MenuCategory: './prisma/client.js#MenuCategory as MenuCategoryModel',
-          MenuItem: './prisma/client.js#MenuItem as MenuItemModel',
-          User: './prisma/client.js#User as UserModel',
-          Membership: './prisma/client.js#Membership as MembershipModel',
-          ApiKey: './prisma/client.js#ApiKey as ApiKeyModel',
-          CreatedApiKey: '../modules/api-keys/api-keys.service.js#CreatedApiKey as CreatedApiKeyModel',
-          AuthPayload: '../modules/identity/identity.service.js#Session as SessionModel',
-          Order: './prisma/client.js#Order as OrderModel',
-          AuditLog: './prisma/client.js#AuditLog as AuditLogModel',
-          SalesAnalytics: '../modules/analytics/analytics.service.js#AnalyticsPeriod',
-          OrderItem: './prisma/client.js#OrderItem as OrderItemModel',
-          InventoryItem: './prisma/client.js#InventoryItem as InventoryItemModel',
-          InventoryAdjustment: './prisma/client.js#InventoryAdjustment as InventoryAdjustmentModel',
-          MenuItemIngredient: './prisma/client.js#MenuItemIngredient as MenuItemIngredientModel',
-          Task: './prisma/client.js#Task as TaskModel',
-          TimeEntry: './prisma/client.js#TimeEntry as TimeEntryModel',
-          HoursWorked: '../modules/time-clock/hours-worked.js#HoursWorkedRow as HoursWorkedModel',
-        },
+        mappers: moduleMappers(),
         scalars: { ID: 'string', DateTime: 'Date', Decimal: 'string' },
         enumsAsTypes: true,
         avoidOptionals: { field: true, inputValue: false, object: false, defaultValue: false },

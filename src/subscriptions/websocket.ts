@@ -120,7 +120,15 @@ export function createSubscriptionHandler(deps: {
         ctx.extra.socket.close(tooManyConnections, admission.code);
         return false;
       }
-      connections.set(ctx.extra.socket, { id: randomUUID(), viewer, ip, admission, slots: { used: 0 }, operations: new Map(), subscriptions: new Map() });
+      connections.set(ctx.extra.socket, {
+        id: randomUUID(),
+        viewer,
+        ip,
+        admission,
+        slots: { used: 0 },
+        operations: new Map(),
+        subscriptions: new Map(),
+      });
       return true;
     },
     onSubscribe: async (ctx, id, payload) => {
