@@ -12,9 +12,15 @@ type Args = Record<string, unknown>;
 
 const maxIdLength = 64;
 
+/** The restaurant owning an entity's object by id (null: none), read through the request's loaders. */
+export interface OwnerLookup {
+  owner(id: string, context: GraphQLContext): Promise<string | null>;
+  /** Drops the memoised read, so what the resolver returns is read after its write. */
+  forget(id: string, context: GraphQLContext): void;
+}
+
 export interface TenancyOptions {
-  /** Entity type → the restaurant owning the object with this id (null: none). */
-  ownerLookups: Readonly<Record<string, (id: string, context: GraphQLContext) => Promise<string | null>>>;
+  ownerLookups: Readonly<Record<string, OwnerLookup>>;
   /** Types whose rows carry their `restaurantId` (every owner-lookup type among them). */
   restaurantRowTypes: readonly string[];
   declarations: Readonly<Record<string, TenancyDeclaration>>;
@@ -89,6 +95,8 @@ export function authDirectiveTransformer(options: TenancyOptions): SchemaTransfo
         const authorize = async (source: unknown, args: Args, context: GraphQLContext) => {
           if (context.viewer.kind === 'anonymous') throw new UnauthenticatedError();
           const target = await owningRestaurant(guarded.source, source, args, context, options.ownerLookups);
+          // A mutation changes the object it names: its result must not come from the read made here.
+          if (typeName === 'Mutation') target.forget?.();
           try {
             await context.access.authorize(guarded.requirement, target.restaurantId);
           } catch (error) {
@@ -125,7 +133,7 @@ async function owningRestaurant(
   args: Args,
   context: GraphQLContext,
   ownerLookups: TenancyOptions['ownerLookups'],
-): Promise<{ restaurantId: TenantRestaurant; hideAs?: NotFoundError }> {
+): Promise<{ restaurantId: TenantRestaurant; hideAs?: NotFoundError; forget?: () => void }> {
   switch (tenant.kind) {
     case 'argument': {
       const restaurantId = args.restaurantId ?? (isRecord(args.input) ? args.input.restaurantId : undefined);
@@ -140,9 +148,9 @@ async function owningRestaurant(
       if (id.length > maxIdLength) throw new ValidationError(tenant.path, `must be at most ${maxIdLength} characters`);
       const notFound = new NotFoundError(tenant.entity, id);
       const lookup = ownerLookups[tenant.entity];
-      const owner = lookup ? await lookup(id, context) : null;
+      const owner = lookup ? await lookup.owner(id, context) : null;
       if (owner === null) throw notFound;
-      return { restaurantId: owner, hideAs: notFound };
+      return { restaurantId: owner, hideAs: notFound, forget: () => lookup?.forget(id, context) };
     }
     case 'parent': {
       const restaurantId = isRecord(source) ? source[tenant.key] : undefined;

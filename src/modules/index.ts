@@ -1,4 +1,6 @@
+import type DataLoader from 'dataloader';
 import type { GraphQLContext } from '../context.js';
+import type { OwnerLookup } from '../directives/auth.directive.js';
 import type { Db } from '../infra/db.js';
 import type { Metrics } from '../infra/metrics.js';
 import { analyticsModule } from './analytics/index.js';
@@ -57,12 +59,26 @@ export function createLoaders(prisma: Db): Loaders {
 
 export const moduleResolvers = registry.flatMap((module) => module.resolvers);
 
-/** Entity type → owner lookup over the request's loaders, from every module; a type claimed twice is a wiring mistake. */
-export const ownerLookups: Readonly<Record<string, (id: string, context: GraphQLContext) => Promise<string | null>>> = Object.fromEntries(
-  Object.entries(mergeOnce((module) => module.owners, 'owner lookup')).map(([type, lookup]) => [
-    type,
-    (id: string, context: GraphQLContext) => lookup(id, context.loaders),
-  ]),
+type RowLoader = DataLoader<string, { id: string; restaurantId?: string } | null>;
+
+/**
+ * Entity type → the restaurant owning an object of it, read through the request's loader, and a way
+ * to forget that read (a mutation's result is read after its write). A type claimed twice is a wiring mistake.
+ */
+export const ownerLookups: Readonly<Record<string, OwnerLookup>> = Object.fromEntries(
+  Object.entries(mergeOnce((module) => module.owners, 'owner lookup')).map(([type, name]) => {
+    const loaderOf = (context: GraphQLContext) => (context.loaders as unknown as Record<string, RowLoader>)[name] as RowLoader;
+    const lookup: OwnerLookup = {
+      async owner(id, context) {
+        const row = await loaderOf(context).load(id);
+        return row ? (row.restaurantId ?? row.id) : null;
+      },
+      forget(id, context) {
+        loaderOf(context).clear(id);
+      },
+    };
+    return [type, lookup];
+  }),
 );
 
 /** Types whose rows carry their restaurant: those with owner lookups, and those declared so. */

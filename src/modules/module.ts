@@ -20,9 +20,6 @@ export interface ModuleDeps {
   services: Readonly<Record<string, unknown>>;
 }
 
-/** The restaurant that owns the object with this id, or null when there is none (read through the module's loaders). */
-export type OwnerLookup<Loaders> = (id: string, loaders: Loaders) => Promise<string | null>;
-
 /**
  * How a guarded field that is not restaurant-scoped by an argument, an owned id or its parent
  * finds its tenant: `viewer` — the resolver reads only the signed-in caller's own data (`me`);
@@ -44,8 +41,11 @@ export interface ServioModule<Services extends object = object, Loaders extends 
   createServices?: (deps: ModuleDeps) => Services;
   /** Built per request: a request's memo, never shared. */
   createLoaders?: (prisma: Db) => Loaders;
-  /** Entity type name → its owner lookup; fields taking such an id are scoped by it. */
-  owners?: Record<string, OwnerLookup<Loaders>>;
+  /**
+   * Entity type name → the loader of its rows by id; a row's owner is its `restaurantId` (a
+   * Restaurant's, its own id). Fields taking such an id are scoped by it.
+   */
+  owners?: Record<string, keyof Loaders & string>;
   /** Types without an owner lookup whose rows still carry their `restaurantId`: their guarded fields are scoped by it. */
   restaurantRows?: readonly string[];
   /** Field coordinate (`Query.me`) → how a guarded field without another tenant source is scoped. */

@@ -13,5 +13,5 @@ export const apiKeysModule = defineModule({
     }),
   }),
   createLoaders: createApiKeyLoaders,
-  owners: { ApiKey: async (id, loaders) => (await loaders.apiKeyById.load(id))?.restaurantId ?? null },
+  owners: { ApiKey: 'apiKeyById' },
 });

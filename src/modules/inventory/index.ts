@@ -12,7 +12,7 @@ export const inventoryModule = defineModule({
   createServices: ({ prisma, events }) => ({ inventory: createInventoryService({ prisma, events }) }),
   createLoaders: createInventoryLoaders,
   restaurantRows: ['InventoryAdjustment'],
-  owners: { InventoryItem: async (id, loaders) => (await loaders.inventoryItemById.load(id))?.restaurantId ?? null },
+  owners: { InventoryItem: 'inventoryItemById' },
   createMutationMetrics: (metrics) => ({
     adjustInventory: (adjustment) => metrics.increment('inventory.adjustments', 1, { reason: String(adjustment.reason) }),
   }),

@@ -12,7 +12,7 @@ export const menuModule = defineModule({
   createServices: ({ prisma }) => ({ menu: createMenuService({ prisma }), menuManagement: createMenuManagementService({ prisma }) }),
   createLoaders: (prisma) => ({ ...createMenuLoaders(prisma), ...createMenuRecipeLoaders(prisma) }),
   owners: {
-    MenuCategory: async (id, loaders) => (await loaders.menuCategoryById.load(id))?.restaurantId ?? null,
-    MenuItem: async (id, loaders) => (await loaders.menuItemById.load(id))?.restaurantId ?? null,
+    MenuCategory: 'menuCategoryById',
+    MenuItem: 'menuItemById',
   },
 });

@@ -11,7 +11,7 @@ export const ordersModule = defineModule({
   resolvers: [ordersResolvers],
   createServices: ({ prisma, events }) => ({ orders: createOrdersService({ prisma, events }) }),
   createLoaders: createOrderLoaders,
-  owners: { Order: async (id, loaders) => (await loaders.orderById.load(id))?.restaurantId ?? null },
+  owners: { Order: 'orderById' },
   createMutationMetrics: (metrics) => {
     const counted = new Set<string>();
     return {

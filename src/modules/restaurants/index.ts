@@ -8,5 +8,5 @@ export const restaurantsModule = defineModule({
   resolvers: [restaurantsResolvers],
   createServices: ({ prisma }) => ({ restaurants: createRestaurantsService({ prisma }) }),
   createLoaders: createRestaurantLoaders,
-  owners: { Restaurant: async (id, loaders) => (await loaders.restaurantById.load(id))?.id ?? null },
+  owners: { Restaurant: 'restaurantById' },
 });

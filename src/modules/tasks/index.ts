@@ -8,7 +8,7 @@ export const tasksModule = defineModule({
   resolvers: [tasksResolvers],
   createServices: ({ prisma, events }) => ({ tasks: createTasksService({ prisma, events }) }),
   createLoaders: createTaskLoaders,
-  owners: { Task: async (id, loaders) => (await loaders.taskById.load(id))?.restaurantId ?? null },
+  owners: { Task: 'taskById' },
   // The signed-in user's own assignments; Task's type-level @auth re-checks each one.
   tenancy: { 'Query.myTasks': 'viewer', 'Subscription.taskAssigned': 'viewer' },
   createMutationMetrics: (metrics) => ({ createTask: () => metrics.increment('tasks.created') }),

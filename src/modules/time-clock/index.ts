@@ -8,6 +8,6 @@ export const timeClockModule = defineModule({
   resolvers: [timeClockResolvers],
   createServices: ({ prisma }) => ({ timeClock: createTimeClockService({ prisma }) }),
   createLoaders: createTimeClockLoaders,
-  owners: { TimeEntry: async (id, loaders) => (await loaders.timeEntryById.load(id))?.restaurantId ?? null },
+  owners: { TimeEntry: 'timeEntryById' },
   createMutationMetrics: (metrics) => ({ clockIn: () => metrics.increment('clock_ins') }),
 });
