@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { thrownBy } from '../test/testkit/thrown.js';
 import { ConfigError, loadConfig } from './config.js';
@@ -43,7 +44,12 @@ describe('loadConfig', () => {
 
   it('turns Sentry on only with a DSN, tracing a tenth of operations in production and all elsewhere', () => {
     const dsn = 'https://key@o1.ingest.sentry.io/2';
-    const production = { NODE_ENV: 'production', DATABASE_URL: 'postgresql://u@db/s', REDIS_URL: 'redis://r', JWT_SECRET: 'x'.repeat(32) };
+    const production = {
+      NODE_ENV: 'production',
+      DATABASE_URL: 'postgresql://u@db/s',
+      REDIS_URL: 'redis://r',
+      JWT_SECRET: randomBytes(32).toString('base64'),
+    };
 
     expect(loadConfig({}).sentry).toEqual({ kind: 'disabled' });
     expect(loadConfig({ SENTRY_DSN: dsn }).sentry).toEqual({ kind: 'sentry', dsn, environment: 'development', tracesSampleRate: 1 });

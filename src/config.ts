@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { productionSafetyFindings } from './production-safety.js';
 
 /** The only reader of process.env: everything else receives a frozen, typed Config. */
 const booleanString = z.enum(['true', 'false']).transform((value) => value === 'true');
@@ -116,6 +117,10 @@ const envSchema = z
     for (const key of ['DATABASE_URL', 'REDIS_URL', 'JWT_SECRET'] as const) {
       if (!env[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'is required when NODE_ENV=production' });
     }
+    // Unsafe values stop start-up here; the warnings go to the start-up log (config.productionWarnings).
+    for (const finding of productionSafetyFindings(env)) {
+      if (finding.severity === 'error') ctx.addIssue({ code: 'custom', path: [finding.variable], message: finding.message });
+    }
   })
   .superRefine((env, ctx) => {
     // SMS needs all of Twilio's settings, or none of them.
@@ -156,6 +161,12 @@ function toConfig(env: z.infer<typeof envSchema>) {
   return {
     env: env.NODE_ENV,
     isProduction: production,
+    // Production settings that are allowed but should be justified (src/production-safety.ts), one line each.
+    productionWarnings: production
+      ? productionSafetyFindings(env)
+          .filter((finding) => finding.severity === 'warning')
+          .map((finding) => `${finding.variable}: ${finding.message}`)
+      : [],
     log: { level: env.LOG_LEVEL },
     database: env.DATABASE_URL
       ? {

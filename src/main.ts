@@ -8,6 +8,7 @@ import { createServer } from './server.js';
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
   const logger = createLogger(config);
+  for (const warning of config.productionWarnings) logger.warn({ warning }, 'production setting to review');
   const infra = await createRuntime(config, logger);
   logger.info({ database: infra.db.kind, cache: infra.cache.kind }, 'infrastructure ready');
 
