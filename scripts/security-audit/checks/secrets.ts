@@ -1,6 +1,9 @@
-import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { type Check, result, type Verdict, worst } from '../audit.js';
 import { runCommand } from '../run-command.js';
+
+/** The project's own secretlint, whichever tree is scanned (its .secretlintrc.yml is the tree's). */
+const secretlint = fileURLToPath(new URL('../../../node_modules/.bin/secretlint', import.meta.url));
 
 interface SecretlintFile {
   filePath: string;
@@ -14,7 +17,6 @@ interface SecretlintFile {
 export const secretsCheck: Check = {
   name: 'secrets',
   async run({ root }) {
-    const secretlint = join(root, 'node_modules', '.bin', 'secretlint');
     const tree = await runCommand(secretlint, ['**/*', '--format', 'json'], { cwd: root });
     const history = await runCommand('git', ['log', '-p', 'HEAD', '--no-color', '--no-ext-diff'], { cwd: root });
     const scans = [{ label: 'tree', output: tree }];
