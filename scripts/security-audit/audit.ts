@@ -19,6 +19,8 @@ export interface AuditContext {
   ca?: string;
   /** `--offline`: nothing that needs the network (registry, remote servers) runs. */
   offline: boolean;
+  /** The reviewed npm audit allow-list; scripts/security-audit/npm-audit-allowlist.json unless given. */
+  npmAuditAllowList?: string;
   /** The environment whose configuration is judged (process.env, or `--env-file`). */
   env: Record<string, string | undefined>;
 }

@@ -21,7 +21,7 @@ interface Advisory {
  */
 export const npmAuditCheck: Check = {
   name: 'npm audit',
-  async run({ root, offline }) {
+  async run({ root, offline, npmAuditAllowList }) {
     if (offline) return result('not-run', 'offline: the registry was not asked');
     const production = await audit(root, ['--omit=dev']);
     const everything = await audit(root, []);
@@ -31,7 +31,9 @@ export const npmAuditCheck: Check = {
     }
     const inProduction = new Set(production.map((advisory) => `${advisory.id} ${advisory.package}`));
     const development = everything.filter((advisory) => !inProduction.has(`${advisory.id} ${advisory.package}`));
-    const { active, expired } = await readAllowList(join(root, 'scripts', 'security-audit', 'npm-audit-allowlist.json'));
+    const { active, expired } = await readAllowList(
+      npmAuditAllowList ?? join(root, 'scripts', 'security-audit', 'npm-audit-allowlist.json'),
+    );
     const allowed = new Set(active.map((entry) => `${entry.advisory} ${entry.package}`));
 
     const evidence: string[] = expired.map(
