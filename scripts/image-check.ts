@@ -33,7 +33,7 @@ async function freePort(): Promise<number> {
 
 // The embedded default (in-memory PGlite, in-process stores): the image's code and dependencies, no services.
 const { DATABASE_URL: _db, REDIS_URL: _redis, ...inherited } = process.env;
-const embedded = { ...inherited, NODE_ENV: 'development', EMBEDDED_DATA_DIR: 'memory://', LOG_FORMAT: 'json', LOG_LEVEL: 'warn' };
+const embedded = { ...inherited, NODE_ENV: 'development', EMBEDDED_DATA_DIR: 'memory://', LOG_FORMAT: 'json', LOG_LEVEL: 'info' };
 
 async function servesTheMenu(dir: string): Promise<void> {
   const port = await freePort();
@@ -41,7 +41,7 @@ async function servesTheMenu(dir: string): Promise<void> {
   const env = { ...embedded, HOST: '127.0.0.1', PORT: String(port) };
   const server = spawn(process.execPath, ['dist/main.js'], { cwd: dir, env, stdio: 'inherit' });
   try {
-    const deadline = Date.now() + 90_000;
+    const deadline = Date.now() + 300_000; // migrations and the demo seed, on a busy CI machine
     while (
       !(await fetch(`${base}/health/ready`).then(
         (r) => r.ok,
@@ -49,7 +49,7 @@ async function servesTheMenu(dir: string): Promise<void> {
       ))
     ) {
       if (server.exitCode !== null) throw new Error(`node dist/main.js exited with ${server.exitCode}`);
-      if (Date.now() > deadline) throw new Error('node dist/main.js was not ready within 90 s');
+      if (Date.now() > deadline) throw new Error('node dist/main.js was not ready within 5 minutes');
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
     const response = await fetch(`${base}/graphql`, {

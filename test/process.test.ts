@@ -90,6 +90,7 @@ describe('npm start (src/main.ts)', () => {
     await waitUntilReady(base, first.child);
     expect(first.output()).toContain('migrations applied');
     expect(first.output()).toContain('demo data seeded');
+    expect(first.output()).toContain(`Servio API ready: http://localhost:${port}/graphql`);
     const restaurantId = await demoRestaurantId(base);
 
     // A request whose body is still arriving when SIGTERM lands must still be answered.
