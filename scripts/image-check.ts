@@ -33,7 +33,7 @@ async function freePort(): Promise<number> {
 
 // The embedded default (in-memory PGlite, in-process stores): the image's code and dependencies, no services.
 const { DATABASE_URL: _db, REDIS_URL: _redis, ...inherited } = process.env;
-const embedded = { ...inherited, NODE_ENV: 'development', EMBEDDED_DATA_DIR: 'memory://', LOG_FORMAT: 'json', LOG_LEVEL: 'info' };
+const embedded = { ...inherited, NODE_ENV: 'development', EMBEDDED_DATA_DIR: 'memory://', LOG_FORMAT: 'json', LOG_LEVEL: 'warn' };
 
 async function servesTheMenu(dir: string): Promise<void> {
   const port = await freePort();
