@@ -5,9 +5,7 @@
  * `node dist/main.js` until /health/ready answers and the demo menu is served).
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { cp, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -23,35 +21,28 @@ async function sizeOf(path: string): Promise<number> {
   return sizes.reduce((sum, size) => sum + size, 0);
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const address = server.address();
-  server.close();
-  return typeof address === 'object' && address ? address.port : 0;
-}
-
 // The embedded default (in-memory PGlite, in-process stores): the image's code and dependencies, no services.
 const { DATABASE_URL: _db, REDIS_URL: _redis, ...inherited } = process.env;
 const embedded = { ...inherited, NODE_ENV: 'development', EMBEDDED_DATA_DIR: 'memory://', LOG_FORMAT: 'json', LOG_LEVEL: 'warn' };
 
 async function servesTheMenu(dir: string): Promise<void> {
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
-  const env = { ...embedded, HOST: '127.0.0.1', PORT: String(port) };
-  const server = spawn(process.execPath, ['dist/main.js'], { cwd: dir, env, stdio: 'inherit' });
+  // Port 0: the server picks a free one and says which in its start line (logged at info).
+  const env = { ...embedded, LOG_LEVEL: 'info', HOST: '127.0.0.1', PORT: '0' };
+  const server = spawn(process.execPath, ['dist/main.js'], { cwd: dir, env, stdio: ['ignore', 'pipe', 'inherit'] });
+  let output = '';
+  server.stdout.on('data', (chunk) => {
+    output += chunk;
+  });
   try {
     const deadline = Date.now() + 300_000; // migrations and the demo seed, on a busy CI machine
-    while (
-      !(await fetch(`${base}/health/ready`).then(
-        (r) => r.ok,
-        () => false,
-      ))
-    ) {
-      if (server.exitCode !== null) throw new Error(`node dist/main.js exited with ${server.exitCode}`);
+    let base: string | undefined;
+    while (!base) {
+      if (server.exitCode !== null) throw new Error(`node dist/main.js exited with ${server.exitCode}:\n${output}`);
       if (Date.now() > deadline) throw new Error('node dist/main.js was not ready within 5 minutes');
+      base = /Servio API ready: (http:\/\/localhost:\d+)\/graphql/.exec(output)?.[1];
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
+    if (!(await fetch(`${base}/health/ready`)).ok) throw new Error('/health/ready is not 200');
     const response = await fetch(`${base}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
