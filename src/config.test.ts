@@ -15,6 +15,19 @@ describe('loadConfig', () => {
     expect(Object.isFrozen(config.database)).toBe(true);
   });
 
+  it('limits rates as the seed says by default (every test server overrides these, so they are asserted here)', () => {
+    const minute = (limit: number) => ({ limit, durationSeconds: 60 });
+
+    expect(loadConfig({}).rateLimits).toEqual({
+      auth: { limit: 5, durationSeconds: 900 },
+      api: minute(60),
+      heavy: minute(20),
+      upload: minute(10),
+      webhook: minute(100),
+      anonymousHttp: { limit: 100, durationSeconds: 900 },
+    });
+  });
+
   it('tunes the PostgreSQL pool as the seed says, each value overridable', () => {
     const config = loadConfig({ DATABASE_URL: 'postgresql://u@db:5432/servio', DB_POOL_MAX: '50' });
 

@@ -25,6 +25,7 @@ const envSchema = z
     HOST: z.string().min(1).default('0.0.0.0'),
     PORT: z.coerce.number().int().min(0).max(65_535).default(4000),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
     DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
     DB_POOL_MAX: positiveInt.default(20),
     DB_POOL_MIN: z.coerce.number().int().min(0).default(5),
@@ -167,7 +168,8 @@ function toConfig(env: z.infer<typeof envSchema>) {
           .filter((finding) => finding.severity === 'warning')
           .map((finding) => `${finding.variable}: ${finding.message}`)
       : [],
-    log: { level: env.LOG_LEVEL },
+    // No LOG_FORMAT: pretty at a development terminal, JSON everywhere else (decided in infra/logger.ts).
+    log: { level: env.LOG_LEVEL, format: env.LOG_FORMAT ?? (env.NODE_ENV === 'development' ? ('auto' as const) : ('json' as const)) },
     database: env.DATABASE_URL
       ? {
           kind: 'postgres' as const,

@@ -1,14 +1,18 @@
-import { ConfigError, loadConfig } from './config.js';
+import { loadConfig } from './config.js';
 import { seedDemoDataIfEmpty } from './demo/demo-seed.js';
 import { createLogger } from './infra/logger.js';
 import { applyPendingMigrations } from './infra/migrations/migrator.js';
 import { createRuntime } from './runtime.js';
 import { createServer } from './server.js';
+import { startFailureMessage } from './startup/start-failure.js';
+import { startLine } from './startup/start-line.js';
+import { runStartupChecks } from './startup/startup-checks.js';
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
   const logger = createLogger(config);
   for (const warning of config.productionWarnings) logger.warn({ warning }, 'production setting to review');
+  await runStartupChecks(config);
   const infra = await createRuntime(config, logger);
   logger.info({ database: infra.db.kind, cache: infra.cache.kind }, 'infrastructure ready');
 
@@ -22,6 +26,8 @@ async function main(): Promise<void> {
 
   const app = await createServer(infra);
   await app.listen({ host: config.http.host, port: config.http.port });
+  const address = app.server.address();
+  logger.info(startLine(config, typeof address === 'object' && address ? address.port : config.http.port));
   infra.alerts.start();
 
   let stopping = false;
@@ -44,10 +50,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof ConfigError) {
-    process.stderr.write(`${error.message}\n`);
-  } else {
-    process.stderr.write(`servio-api failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-  }
+  process.stderr.write(`${startFailureMessage(error)}\n`);
   process.exit(1);
 });

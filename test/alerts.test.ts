@@ -224,9 +224,9 @@ describe('alerts through the real server, delivered to a webhook', () => {
 
   it('announces an inventoryLow event once, as an informational alert, while started', async () => {
     const restaurantId = `r-alerts-${Date.now()}`;
+    // start() subscribes synchronously (the listener is attached before it returns): no wait needed.
     server.infra.alerts.start();
     try {
-      await new Promise((resolve) => setTimeout(resolve, 50));
       await server.infra.events.publish({ type: 'inventoryLow', restaurantId, inventoryItemId: 'inv-1' });
       const lowStock = () =>
         webhook.received.filter((message) =>

@@ -1,27 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { buildManifest } from '../src/plugins/persisted-queries/manifest.js';
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { manifestPath } from '../src/plugins/persisted-queries/paths.js';
 import { aRestaurant, aUser } from './testkit/seed-builder.js';
 import { countStatements, errorCode, type Json, readJson, startTestServer, type TestServer } from './testkit/test-server.js';
 
-/** What partner keys run here: the committed manifest has no inventory operation yet. */
-const partnerOperations = vi.hoisted(() => [
-  'query PartnerLowStock($restaurantId: ID!) { lowStock(restaurantId: $restaurantId) { id name unit quantity reorderThreshold low } }',
-  'query PartnerInventoryHistory($restaurantId: ID!) { lowStock(restaurantId: $restaurantId) { id adjustments(first: 5) { delta } } }',
-]);
-
-// The server reads its partner manifest from paths.js: point it at one that holds the operations above.
-vi.mock('../src/plugins/persisted-queries/paths.js', async (importOriginal) => {
-  const original = await importOriginal<typeof import('../src/plugins/persisted-queries/paths.js')>();
-  const { mkdtemp, writeFile } = await import('node:fs/promises');
-  const { tmpdir } = await import('node:os');
-  const { join } = await import('node:path');
-  const { buildManifest: build } = await import('../src/plugins/persisted-queries/manifest.js');
-  const manifestPath = join(await mkdtemp(join(tmpdir(), 'servio-inventory-test-')), 'manifest.json');
-  await writeFile(manifestPath, JSON.stringify(build(partnerOperations)));
-  return { ...original, manifestPath };
-});
-
-const partnerManifest = buildManifest(partnerOperations);
+/** The committed partner manifest (operations/partners/*.graphql): the operations partners really run. */
+const partnerManifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { operations: Array<{ id: string; name: string }> };
 
 const itemFields = 'id name unit quantity reorderThreshold low';
 const createItem = `mutation($input: CreateInventoryItemInput!) { createInventoryItem(input: $input) { ${itemFields} } }`;
@@ -345,27 +329,25 @@ describe('inventory', () => {
       const step = async (input: Record<string, unknown>) => {
         const { body } = await server.graphql<Json>(adjust, { input: { inventoryItemId: flour.id, ...input } }, headers);
         expect(body.errors).toBeUndefined();
-        // Delivery goes through Redis when configured: let each event arrive before the next step.
-        await new Promise((resolve) => setTimeout(resolve, 100));
-        return seen.length;
       };
 
-      const counts = [
-        await step({ reason: 'WASTE', delta: '-4' }), // 6: still above
-        await step({ reason: 'WASTE', delta: '-1' }), // 5: at the threshold → crossing
-        await step({ reason: 'WASTE', delta: '-2' }), // 3: still low
-        await step({ reason: 'COUNT_CORRECTION', countedQuantity: '4' }), // 4: still low
-        await step({ reason: 'RECEIVED', delta: '10' }), // 14: restocked
-        await step({ reason: 'WASTE', delta: '-9.5' }), // 4.5: crossing again
-      ];
+      // Delivery may go through Redis: wait for each expected event, not for a fixed time. Events arrive
+      // in order, so one published while the stock stayed low would show up before the next crossing's.
+      await step({ reason: 'WASTE', delta: '-4' }); // 6: still above
+      await step({ reason: 'WASTE', delta: '-1' }); // 5: at the threshold → crossing
+      await expect.poll(() => seen.length).toBe(1);
+      await step({ reason: 'WASTE', delta: '-2' }); // 3: still low
+      await step({ reason: 'COUNT_CORRECTION', countedQuantity: '4' }); // 4: still low
+      await step({ reason: 'RECEIVED', delta: '10' }); // 14: restocked
+      await step({ reason: 'WASTE', delta: '-9.5' }); // 4.5: crossing again
+      await expect.poll(() => seen.length).toBe(2);
       const refused = await server.graphql<Json>(adjust, { input: { inventoryItemId: flour.id, reason: 'WASTE', delta: '-100' } }, headers);
       const raised = await server.graphql<Json>(updateItem, { id: flour.id, input: { reorderThreshold: '1' } }, headers); // 4.5 > 1: no longer low
       await server.graphql<Json>(updateItem, { id: flour.id, input: { reorderThreshold: '4.5' } }, headers); // low again
-      await new Promise((resolve) => setTimeout(resolve, 150));
+      await expect.poll(() => seen.length).toBe(3);
       abort.abort();
       await listening;
 
-      expect(counts).toEqual([0, 1, 1, 1, 1, 2]);
       expect(errorCode(refused.body)).toBe('CONFLICT');
       expect(raised.body.data.updateInventoryItem.low).toBe(false);
       expect(seen).toHaveLength(3);
@@ -394,7 +376,7 @@ describe('inventory', () => {
       }
     });
 
-    it('serves partner keys with "inventory:read" for their own restaurant, without stock history', async () => {
+    it('serves partner keys with "inventory:read" the committed PartnerLowStock and PartnerInventory, for their own restaurant only', async () => {
       const { restaurant, flour, headers } = await setUp({ role: 'OWNER', stock: 1, threshold: 2 });
       const other = await setUp({ role: 'OWNER' });
       const keyFor = async (restaurantId: string, scopes: string[], owner: Record<string, string>) => {
@@ -405,30 +387,41 @@ describe('inventory', () => {
         );
         return body.data.createApiKey.secret as string;
       };
-      const partner = async (name: string, variables: Record<string, unknown>, secret: string) => {
-        const id = partnerManifest.operations.find((operation) => operation.name === name)?.id;
+      const send = async (payload: Record<string, unknown>, secret: string) => {
         const response = await fetch(`${server.url}/graphql`, {
           method: 'POST',
           headers: { 'content-type': 'application/json', 'x-forwarded-for': server.clientIp, 'x-api-key': secret },
-          body: JSON.stringify({ variables, extensions: { persistedQuery: { version: 1, sha256Hash: id } } }),
+          body: JSON.stringify(payload),
         });
         return readJson(response);
+      };
+      const partner = (name: string, variables: Record<string, unknown>, secret: string) => {
+        const id = partnerManifest.operations.find((operation) => operation.name === name)?.id;
+        expect(id, `${name} is in the committed manifest`).toMatch(/^[0-9a-f]{64}$/);
+        return send({ variables, extensions: { persistedQuery: { version: 1, sha256Hash: id } } }, secret);
       };
       const reader = await keyFor(restaurant.id, ['INVENTORY_READ'], headers);
       const menuOnly = await keyFor(restaurant.id, ['MENU_READ'], headers);
       const elsewhere = await keyFor(other.restaurant.id, ['INVENTORY_READ'], other.headers);
 
-      const read = await partner('PartnerLowStock', { restaurantId: restaurant.id }, reader);
+      const low = await partner('PartnerLowStock', { restaurantId: restaurant.id }, reader);
+      const all = await partner('PartnerInventory', { restaurantId: restaurant.id, first: 10 }, reader);
       const unscoped = await partner('PartnerLowStock', { restaurantId: restaurant.id }, menuOnly);
-      const foreign = await partner('PartnerLowStock', { restaurantId: restaurant.id }, elsewhere);
-      const historyRead = await partner('PartnerInventoryHistory', { restaurantId: restaurant.id }, reader);
+      const foreign = await partner('PartnerInventory', { restaurantId: restaurant.id, first: 10 }, elsewhere);
+      const history = await send(
+        { query: 'query($r: ID!) { lowStock(restaurantId: $r) { id adjustments(first: 5) { delta } } }', variables: { r: restaurant.id } },
+        reader,
+      );
 
-      expect(read.errors).toBeUndefined();
-      expect(read.data.lowStock).toEqual([{ id: flour.id, name: 'Flour', unit: 'kg', quantity: '1', reorderThreshold: '2', low: true }]);
+      const flourRow = { id: flour.id, name: 'Flour', unit: 'kg', quantity: '1', reorderThreshold: '2' };
+      expect(low.errors).toBeUndefined();
+      expect(low.data.lowStock).toEqual([flourRow]);
+      expect(all.errors).toBeUndefined();
+      expect(all.data.inventoryItems).toEqual([{ ...flourRow, low: true }]);
       expect(errorCode(unscoped)).toBe('FORBIDDEN');
       expect(errorCode(foreign)).toBe('FORBIDDEN');
-      expect(errorCode(historyRead)).toBe('FORBIDDEN');
-      expect(historyRead.errors[0].path).toEqual(['lowStock', 0, 'adjustments']);
+      // Stock history is in no partner operation, and a partner key runs nothing else.
+      expect(errorCode(history)).toBe('PERSISTED_QUERY_NOT_ALLOWED');
     });
   });
 

@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { request } from 'node:http';
@@ -6,24 +6,8 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { exitCode, startMain } from './testkit/main-process.js';
 import { readJson } from './testkit/test-server.js';
-
-/** The real entry point (`npm start`) in a child process, on the embedded default. */
-function startMain(env: Record<string, string>) {
-  const { DATABASE_URL: _db, REDIS_URL: _redis, ...inherited } = process.env;
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    env: { ...inherited, NODE_ENV: 'development', LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout?.on('data', (chunk) => {
-    output += chunk;
-  });
-  child.stderr?.on('data', (chunk) => {
-    output += chunk;
-  });
-  return { child, output: () => output };
-}
 
 async function freePort(): Promise<number> {
   const server = createServer().listen(0, '127.0.0.1');
@@ -45,12 +29,6 @@ async function waitUntilReady(base: string, child: ChildProcess, timeoutMs = 60_
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   throw new Error('server not ready in time');
-}
-
-async function exitCode(child: ChildProcess): Promise<number | null> {
-  if (child.exitCode !== null) return child.exitCode;
-  const [code] = await once(child, 'exit');
-  return code as number | null;
 }
 
 async function demoRestaurantId(base: string): Promise<string | undefined> {
@@ -90,6 +68,7 @@ describe('npm start (src/main.ts)', () => {
     await waitUntilReady(base, first.child);
     expect(first.output()).toContain('migrations applied');
     expect(first.output()).toContain('demo data seeded');
+    expect(first.output()).toContain(`Servio API ready: http://localhost:${port}/graphql`);
     const restaurantId = await demoRestaurantId(base);
 
     // A request whose body is still arriving when SIGTERM lands must still be answered.

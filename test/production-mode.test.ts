@@ -1,13 +1,16 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import { needs } from './testkit/needs.js';
 import { type Json, startTestServer, type TestServer } from './testkit/test-server.js';
 
 const databaseUrl = inject('databaseUrl');
 const redisUrl = inject('redisUrl');
 
 /** Production refuses to start without PostgreSQL, Redis and a JWT secret: only runs that have them can test it. */
-describe.skipIf(!databaseUrl || !redisUrl)('NODE_ENV=production', () => {
+describe('NODE_ENV=production', () => {
   let server: TestServer;
+  beforeEach((ctx) => needs(ctx, 'postgres', 'redis'));
   beforeAll(async () => {
+    if (!databaseUrl || !redisUrl) return; // every test is skipped, with the reason (beforeEach)
     server = await startTestServer({
       NODE_ENV: 'production',
       DATABASE_URL: databaseUrl ?? '',

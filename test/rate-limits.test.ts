@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { needs } from './testkit/needs.js';
 import { aRestaurant, aUser } from './testkit/seed-builder.js';
 import { type Json, readJson, startTestServer, type TestServer, testPassword } from './testkit/test-server.js';
 
@@ -80,7 +81,8 @@ describe('GraphQL rate-limit tiers', () => {
     expect(codes).toEqual([undefined, undefined, undefined, 'RATE_LIMITED']);
   });
 
-  it.skipIf(!inject('redisUrl'))('shares one budget between servers through Redis', async () => {
+  it('shares one budget between servers through Redis', async (ctx) => {
+    needs(ctx, 'redis');
     const other = await startTestServer(tiers);
     try {
       const user = await aMember();

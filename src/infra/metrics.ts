@@ -1,7 +1,8 @@
 import StatsD, { type StatsD as StatsdInstance } from 'hot-shots';
-import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Config } from '../config.js';
 import type { PoolStats } from './db.js';
+import { registerDefaultMetrics, renderExposition } from './exposition.js';
 import type { Logger } from './logger.js';
 
 /**
@@ -86,8 +87,8 @@ export interface Metrics {
   increment(name: CounterName, value?: number, labels?: Labels): void;
   /** Makes a catalogued gauge report `read()` at every scrape (Prometheus only: StatsD has no pull). */
   gauge(name: GaugeName, read: () => GaugeReading): void;
-  /** The Prometheus text exposition, for GET /metrics. */
-  exposition(): Promise<{ contentType: string; body: string }>;
+  /** The exposition for GET /metrics: OpenMetrics when `accept` prefers it, else Prometheus text. */
+  exposition(accept?: string): Promise<{ contentType: string; body: string }>;
   /** This process's prom-client registry, for in-process readers (the alert rules). */
   readonly registry: Registry;
   close(): Promise<void>;
@@ -117,7 +118,7 @@ const promName = (name: string) => `servio_${name.replaceAll('.', '_')}`;
  */
 export function createMetrics(config: Config['metrics'], deps: { logger: Logger; poolStats: () => PoolStats | null }): Metrics {
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: 'servio_' });
+  registerDefaultMetrics(registry, 'servio_');
 
   const histograms = new Map<string, Histogram>();
   for (const [name, spec] of Object.entries(timings)) {
@@ -193,8 +194,8 @@ export function createMetrics(config: Config['metrics'], deps: { logger: Logger;
     gauge(name, read) {
       gaugeReaders.set(name, read);
     },
-    async exposition() {
-      return { contentType: registry.contentType, body: await registry.metrics() };
+    exposition(accept) {
+      return renderExposition(registry, accept);
     },
     close() {
       registry.clear();
