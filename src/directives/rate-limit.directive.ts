@@ -1,11 +1,12 @@
 import { getDirective, MapperKind, mapSchema } from '@graphql-tools/utils';
 import { GraphQLObjectType, type GraphQLSchema } from 'graphql';
 import { rateLimitDirective } from 'graphql-rate-limit-directive';
-import { RateLimiterMemory, RateLimiterRedis } from 'rate-limiter-flexible';
+import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { rateLimitKeyOf } from '../auth/viewer.js';
 import type { Config } from '../config.js';
 import type { GraphQLContext } from '../context.js';
 import { RateLimitedError } from '../errors.js';
+import { RedisRateLimiterWithFallback } from '../infra/rate-limiter.js';
 import { type Redis, redisKey } from '../infra/redis.js';
 import { assertDirectivesDefined } from './directive-definitions.js';
 import type { SchemaTransformer } from './index.js';
@@ -32,7 +33,8 @@ export function rateLimitDirectiveTransformer(deps: { tiers: Tiers; redis: Redis
     onLimit: (response) => {
       throw new RateLimitedError(Math.max(1, Math.ceil(response.msBeforeNext / 1000)));
     },
-    limiterClass: deps.redis ? RateLimiterRedis : RateLimiterMemory,
+    // With Redis, a per-process count takes over while Redis is down (see infra/rate-limiter.ts).
+    limiterClass: deps.redis ? RedisRateLimiterWithFallback : RateLimiterMemory,
     // The library's option type omits store options; RateLimiterRedis takes its client here.
     limiterOptions: { keyPrefix: redisKey('ratelimit'), ...(deps.redis ? { storeClient: deps.redis } : {}) } as { keyPrefix: string },
   });
