@@ -11,6 +11,7 @@ import type { GraphQLContext } from './context.js';
 import { createContextFactory } from './context-factory.js';
 import { AppError } from './errors.js';
 import { registerHealthRoutes } from './health/health.routes.js';
+import { closeConnectionsWhileDraining, closeWebSocketsGoingAway } from './http/graceful-close.js';
 import { registerHttpErrorHandlers, stampRequestIdOnErrors } from './http/http-errors.js';
 import { registerMetricsRoute } from './http/metrics.route.js';
 import { registerRequestMetrics } from './http/request-metrics.hook.js';
@@ -63,6 +64,7 @@ export async function createServer(infra: Runtime): Promise<FastifyInstance> {
     reply.header('x-request-id', request.id);
   });
   registerHttpErrorHandlers(app);
+  closeConnectionsWhileDraining(app);
   registerRequestMetrics(app, infra.metrics);
   await registerHttpSecurity(app, config, infra.redis);
 
@@ -134,11 +136,7 @@ export async function createServer(infra: Runtime): Promise<FastifyInstance> {
 
   await app.register(websocket, {
     options: { maxPayload: config.http.bodyLimitBytes },
-    // On shutdown, 1001 "going away" tells clients to reconnect (to another instance), not that they erred.
-    preClose: async function closeWebSockets(this: FastifyInstance) {
-      for (const client of this.websocketServer.clients) client.close(1001, 'Server shutting down');
-      this.websocketServer.close();
-    },
+    preClose: closeWebSocketsGoingAway,
   });
   await app.register(async (graphql) => {
     graphql.addHook('onRequest', async (request, reply) => {

@@ -18,7 +18,7 @@ describe('health routes', () => {
     const response = await fetch(`${server.url}/health/ready`);
     const body = await readJson(response);
 
-    expect(response.status).toBe(200);
+    expect(response.status, JSON.stringify(body)).toBe(200);
     expect(body.status).toBe('ok');
     expect(body.checks.database.status).toBe('ok');
     expect(body.checks.migrations.status).toBe('ok');

@@ -20,7 +20,7 @@ describe('operator routes and _service with METRICS_TOKEN and GATEWAY_SECRET', (
     expect(anonymous.headers.get('www-authenticate')).toMatch(/^Bearer/);
     expect(errorCode(await readJson(anonymous))).toBe('UNAUTHENTICATED');
     expect(wrong.status).toBe(401);
-    expect(operator.status).toBe(200);
+    expect(operator.status, await operator.text()).toBe(200);
   });
 
   it('keeps the probes public: /health/ready needs no token', async () => {

@@ -45,6 +45,13 @@ describe('npm start (src/main.ts)', () => {
     expect(first.output()).toContain('migrations applied');
     expect(first.output()).toContain('demo data seeded');
     const restaurantId = await demoRestaurantId(base);
+    // Without JWT_SECRET, development keeps its secret under .data/: a token outlives a restart.
+    const signIn = await fetch(`${base}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: 'mutation { login(email: "staff@demo-bistro.test", password: "servio-demo") { accessToken } }' }),
+    });
+    const token = (await readJson(signIn)).data.login.accessToken as string;
 
     // A request whose body is still arriving when SIGTERM lands must still be answered.
     const body = JSON.stringify({ query: '{ apiVersion }' });
@@ -79,6 +86,12 @@ describe('npm start (src/main.ts)', () => {
       expect(second.output()).toContain('database schema up to date');
       expect(second.output()).not.toContain('demo data seeded');
       expect(await demoRestaurantId(base)).toBe(restaurantId);
+      const me = await fetch(`${base}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ query: '{ me { email } }' }),
+      });
+      expect((await readJson(me)).data?.me.email).toBe('staff@demo-bistro.test');
     } finally {
       second.child.kill('SIGINT');
       expect(await exitCode(second.child)).toBe(0);

@@ -94,6 +94,8 @@ describe.skipIf('skipped' in redis)('Redis is an optimisation: killed and restar
 
     await waitFor('traffic before the outage', async () => count('before') >= 6, 30_000);
     await redis.kill();
+    // "Known to be down" from here on: what was sent before the client noticed may take its time-out.
+    await waitFor('the client to notice', async () => server.infra.redis?.status !== 'ready');
     during = 'outage';
     await waitFor('traffic during the outage', async () => count('outage') >= 15, 30_000);
 
