@@ -71,6 +71,8 @@ const envSchema = z
     STATSD_HOST: z.string().min(1).optional(),
     STATSD_PORT: z.coerce.number().int().min(1).max(65_535).default(8125),
     STATSD_PREFIX: z.string().default('servio.'),
+    METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+    GATEWAY_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
     SENTRY_DSN: z.url({ protocol: /^https?$/ }).optional(),
     SENTRY_ENVIRONMENT: z.string().min(1).optional(),
     SENTRY_TRACES_SAMPLE_RATE: z.coerce.number().min(0).max(1).optional(),
@@ -203,6 +205,8 @@ function toConfig(env: z.infer<typeof envSchema>) {
       upload: env.RATE_LIMIT_UPLOAD,
       webhook: env.RATE_LIMIT_WEBHOOK,
       anonymousHttp: env.RATE_LIMIT_ANONYMOUS_HTTP,
+      // A frontend developer signing in again and again on their own machine is not an attack.
+      exemptLoopbackFromAuthTier: env.NODE_ENV === 'development',
     },
     queryLimits: {
       maxDepth: env.QUERY_MAX_DEPTH,
@@ -237,6 +241,20 @@ function toConfig(env: z.infer<typeof envSchema>) {
       env.APOLLO_KEY && env.APOLLO_GRAPH_REF
         ? { kind: 'apollo' as const, key: env.APOLLO_KEY, graphRef: env.APOLLO_GRAPH_REF, endpointUrl: env.APOLLO_USAGE_REPORTING_ENDPOINT }
         : { kind: 'disabled' as const },
+    // /metrics and /health/detailed: with a token, only for `Authorization: Bearer <token>` (Prometheus'
+    // `authorization` scrape option); without one, open outside production and hidden (404) in it.
+    operatorRoutes: env.METRICS_TOKEN
+      ? { kind: 'token' as const, token: env.METRICS_TOKEN }
+      : production
+        ? { kind: 'hidden' as const }
+        : { kind: 'open' as const },
+    // Federation's `{ _service { sdl } }`: with a secret, only for the gateway sending it in
+    // `x-gateway-secret`; without one, open outside production and refused in it.
+    gateway: env.GATEWAY_SECRET
+      ? { kind: 'secret' as const, secret: env.GATEWAY_SECRET }
+      : production
+        ? { kind: 'refused' as const }
+        : { kind: 'open' as const },
     metrics: {
       slowQueryMs: env.SLOW_QUERY_MS,
       slowResolverMs: env.SLOW_RESOLVER_MS,

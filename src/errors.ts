@@ -6,6 +6,8 @@ export const ErrorCode = {
   BAD_USER_INPUT: 'BAD_USER_INPUT',
   NOT_FOUND: 'NOT_FOUND',
   CONFLICT: 'CONFLICT',
+  // An idempotency key already used for a different request (extensions.field names it).
+  IDEMPOTENCY_KEY_REUSED: 'IDEMPOTENCY_KEY_REUSED',
   UNAUTHENTICATED: 'UNAUTHENTICATED',
   FORBIDDEN: 'FORBIDDEN',
   RATE_LIMITED: 'RATE_LIMITED',
@@ -13,7 +15,8 @@ export const ErrorCode = {
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
   PERSISTED_QUERY_NOT_ALLOWED: 'PERSISTED_QUERY_NOT_ALLOWED',
   PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
-  // An external provider (OpenAI, Twilio) is failing, unconfigured or behind an open circuit breaker.
+  // The database is unreachable (HTTP 503 + Retry-After), or an external provider (OpenAI, Twilio)
+  // is failing, unconfigured or behind an open circuit breaker.
   SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
   // Query limits: each comes with extensions { measured, limit }.
   DEPTH_LIMIT_EXCEEDED: 'DEPTH_LIMIT_EXCEEDED',
@@ -102,6 +105,16 @@ export class ServiceUnavailableError extends AppError {
       message,
       retryAfterSeconds === undefined ? { service } : { service, retryAfter: retryAfterSeconds },
     );
+  }
+}
+
+/** Seconds a client is told to wait (`Retry-After`) while PostgreSQL is unreachable. */
+export const databaseRetryAfterSeconds = 5;
+
+/** PostgreSQL is unreachable: HTTP 503 with `Retry-After`. The message names no host and no driver. */
+export class DatabaseUnavailableError extends ServiceUnavailableError {
+  constructor() {
+    super('database', 'The service is temporarily unavailable: retry shortly.', databaseRetryAfterSeconds);
   }
 }
 

@@ -40,7 +40,10 @@ async function main(): Promise<void> {
       process.exit(1);
     }, config.http.shutdownTimeoutMs);
     forceExit.unref();
+    // Order matters: HTTP first (new requests 503, WebSockets 1001, in-flight requests finish, then
+    // Apollo stops), and only then the pools those requests were using.
     await app.close();
+    logger.info('http drained');
     await infra.close();
     logger.info('stopped');
     process.exit(0);

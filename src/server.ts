@@ -11,6 +11,7 @@ import type { GraphQLContext } from './context.js';
 import { createContextFactory } from './context-factory.js';
 import { AppError } from './errors.js';
 import { registerHealthRoutes } from './health/health.routes.js';
+import { closeConnectionsWhileDraining, closeWebSocketsGoingAway } from './http/graceful-close.js';
 import { registerHttpErrorHandlers, stampRequestIdOnErrors } from './http/http-errors.js';
 import { registerMetricsRoute } from './http/metrics.route.js';
 import { registerRequestMetrics } from './http/request-metrics.hook.js';
@@ -18,8 +19,10 @@ import { registerHttpSecurity } from './http/security.js';
 import { findUserAccess } from './modules/identity/identity.loaders.js';
 import { createModuleServices, createMutationMetrics } from './modules/index.js';
 import { createBusinessMetricsPlugin } from './plugins/business-metrics.plugin.js';
+import { createDatabaseOutagePlugin } from './plugins/database-outage.plugin.js';
 import { createErrorReportingPlugin } from './plugins/error-reporting.plugin.js';
 import { createFormatError } from './plugins/format-error.js';
+import { createGatewayOnlyPlugin } from './plugins/gateway-only.plugin.js';
 import { createInputSanityPlugin } from './plugins/input-sanity.plugin.js';
 import { createMetricsPlugin } from './plugins/metrics.plugin.js';
 import { loadManifest } from './plugins/persisted-queries/manifest.js';
@@ -61,6 +64,7 @@ export async function createServer(infra: Runtime): Promise<FastifyInstance> {
     reply.header('x-request-id', request.id);
   });
   registerHttpErrorHandlers(app);
+  closeConnectionsWhileDraining(app);
   registerRequestMetrics(app, infra.metrics);
   await registerHttpSecurity(app, config, infra.redis);
 
@@ -109,8 +113,16 @@ export async function createServer(infra: Runtime): Promise<FastifyInstance> {
       // Before the cache and execution: an operation on the wrong transport goes no further.
       transport.plugin,
       createErrorReportingPlugin(),
+      createDatabaseOutagePlugin(),
+      createGatewayOnlyPlugin(config.gateway),
       // After the limits: a refused operation never reaches the cache.
-      ...createResponseCachePlugins({ keyv: infra.cache.keyv, generations: createCacheGenerations(infra.redis), metrics: infra.metrics }),
+      ...createResponseCachePlugins({
+        keyv: infra.cache.keyv,
+        generations: createCacheGenerations(infra.redis, (error) =>
+          infra.logger.warn({ component: 'response-cache', err: error }, 'cache generations unavailable'),
+        ),
+        metrics: infra.metrics,
+      }),
       ...(infra.errorTracking.enabled ? [createSentryPlugin()] : []),
       // Apollo's usage reporting when configured; else explicitly off (Apollo would enable it from APOLLO_KEY).
       createUsageReportingPlugin(config.usageReporting),
@@ -122,7 +134,10 @@ export async function createServer(infra: Runtime): Promise<FastifyInstance> {
   // Fastify drain plugin would call app.close() from inside it, which never resolves.)
   app.addHook('onClose', () => apollo.stop());
 
-  await app.register(websocket, { options: { maxPayload: config.http.bodyLimitBytes } });
+  await app.register(websocket, {
+    options: { maxPayload: config.http.bodyLimitBytes },
+    preClose: closeWebSocketsGoingAway,
+  });
   await app.register(async (graphql) => {
     graphql.addHook('onRequest', async (request, reply) => {
       try {
@@ -170,6 +185,6 @@ export async function createServer(infra: Runtime): Promise<FastifyInstance> {
     });
   });
   registerHealthRoutes(app, infra);
-  registerMetricsRoute(app, infra.metrics);
+  registerMetricsRoute(app, infra.metrics, config.operatorRoutes);
   return app;
 }

@@ -112,6 +112,45 @@ describe('orders', () => {
     expect(await server.infra.db.prisma.inventoryAdjustment.count({ where: { restaurantId: restaurant.id } })).toBe(1);
   });
 
+  it('refuses an idempotency key reused for a different order with IDEMPOTENCY_KEY_REUSED, writing nothing', async () => {
+    const { restaurant, first, second, headers } = await setUp();
+    const original = await server.graphql<Json>(
+      createOrder,
+      { input: order(restaurant.id, [{ menuItemId: first.id, quantity: 1 }], 'reused-key') },
+      headers,
+    );
+    expect(original.body.errors).toBeUndefined();
+
+    const differentItems = await server.graphql<Json>(
+      createOrder,
+      { input: order(restaurant.id, [{ menuItemId: second.id, quantity: 1 }], 'reused-key') },
+      headers,
+    );
+    const differentQuantity = await server.graphql<Json>(
+      createOrder,
+      { input: order(restaurant.id, [{ menuItemId: first.id, quantity: 2 }], 'reused-key') },
+      headers,
+    );
+    const differentNotes = await server.graphql<Json>(
+      createOrder,
+      { input: { ...order(restaurant.id, [{ menuItemId: first.id, quantity: 1 }], 'reused-key'), notes: 'another order' } },
+      headers,
+    );
+
+    for (const refused of [differentItems, differentQuantity, differentNotes]) {
+      expect(refused.body.data).toBeNull();
+      expect(refused.body.errors?.[0]?.extensions).toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED', field: 'input.idempotencyKey' });
+    }
+    // The same request again is still a replay of the first order.
+    const replay = await server.graphql<Json>(
+      createOrder,
+      { input: order(restaurant.id, [{ menuItemId: first.id, quantity: 1 }], 'reused-key') },
+      headers,
+    );
+    expect(replay.body.data.createOrder.id).toBe(original.body.data.createOrder.id);
+    expect(await server.infra.db.prisma.order.count({ where: { restaurantId: restaurant.id } })).toBe(1);
+  });
+
   it('rejects unavailable and other-restaurant items with the field path, writing nothing', async () => {
     const { restaurant, first, categories, headers } = await setUp();
     const other = await aRestaurant(server.infra.db.prisma).withCategory('Elsewhere', 1).build();

@@ -1,35 +1,11 @@
-import type { ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { request } from 'node:http';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { exitCode, startMain } from './testkit/main-process.js';
+import { freePort } from './testkit/free-port.js';
+import { exitCode, startMain, waitUntilReady } from './testkit/main-process.js';
 import { readJson } from './testkit/test-server.js';
-
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const address = server.address();
-  server.close();
-  return typeof address === 'object' && address ? address.port : 0;
-}
-
-async function waitUntilReady(base: string, child: ChildProcess, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
-    const ready = await fetch(`${base}/health/ready`).then(
-      (response) => response.ok,
-      () => false,
-    );
-    if (ready) return;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error('server not ready in time');
-}
 
 async function demoRestaurantId(base: string): Promise<string | undefined> {
   const response = await fetch(`${base}/graphql`, {
@@ -70,6 +46,13 @@ describe('npm start (src/main.ts)', () => {
     expect(first.output()).toContain('demo data seeded');
     expect(first.output()).toContain(`Servio API ready: http://localhost:${port}/graphql`);
     const restaurantId = await demoRestaurantId(base);
+    // Without JWT_SECRET, development keeps its secret under .data/: a token outlives a restart.
+    const signIn = await fetch(`${base}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: 'mutation { login(email: "staff@demo-bistro.test", password: "servio-demo") { accessToken } }' }),
+    });
+    const token = (await readJson(signIn)).data.login.accessToken as string;
 
     // A request whose body is still arriving when SIGTERM lands must still be answered.
     const body = JSON.stringify({ query: '{ apiVersion }' });
@@ -104,6 +87,12 @@ describe('npm start (src/main.ts)', () => {
       expect(second.output()).toContain('database schema up to date');
       expect(second.output()).not.toContain('demo data seeded');
       expect(await demoRestaurantId(base)).toBe(restaurantId);
+      const me = await fetch(`${base}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ query: '{ me { email } }' }),
+      });
+      expect((await readJson(me)).data?.me.email).toBe('staff@demo-bistro.test');
     } finally {
       second.child.kill('SIGINT');
       expect(await exitCode(second.child)).toBe(0);

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { errors, jwtVerify, SignJWT } from 'jose';
 import type { Config } from '../config.js';
 import { UnauthenticatedError } from '../errors.js';
+import { developmentJwtSecret } from './development-secret.js';
 
 const issuer = 'servio-api';
 const audience = 'servio-api';
@@ -52,8 +53,8 @@ function withReason(message: string, reason: string): UnauthenticatedError {
   return error;
 }
 
-/** Development without JWT_SECRET gets a per-process secret: tokens die with the process. */
+/** Development without JWT_SECRET keeps a secret under `.data/`, so tokens survive restarts. */
 export function createAccessTokensFor(config: Config): AccessTokens {
-  const secret = config.jwtSecret ?? crypto.randomUUID() + crypto.randomUUID();
+  const secret = config.jwtSecret ?? developmentJwtSecret();
   return createAccessTokens(secret, config.auth.accessTokenTtlSeconds);
 }

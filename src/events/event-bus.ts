@@ -1,6 +1,6 @@
 import { EventEmitter, on } from 'node:events';
 import type { Redis } from '../infra/redis.js';
-import { redisKey } from '../infra/redis.js';
+import { createSubscriberClient, redisKey } from '../infra/redis.js';
 
 /**
  * Domain events by type, beyond the restaurant every event names. Each module adds its own events
@@ -42,7 +42,7 @@ export async function createEventBus(redis: Redis | null, onError: (error: unkno
   const channel = `${redis?.options.keyPrefix ?? ''}${redisKey('events')}`;
   let subscriber: Redis | null = null;
   if (redis) {
-    subscriber = redis.duplicate();
+    subscriber = createSubscriberClient(redis);
     subscriber.on('message', (_channel: string, message: string) => deliver(JSON.parse(message) as DomainEvent));
     // Not awaited: a Redis that is down at start-up must not stop the server; ioredis subscribes
     // again by itself once it reconnects.
@@ -56,7 +56,11 @@ export async function createEventBus(redis: Redis | null, onError: (error: unkno
         deliver(event);
         return;
       }
-      await redis.publish(channel, JSON.stringify(event)).catch(onError);
+      // While Redis is down, this instance's subscribers still hear it; the failure is logged.
+      await redis.publish(channel, JSON.stringify(event)).catch((error: unknown) => {
+        onError(error);
+        deliver(event);
+      });
     },
     // Not an async generator: a generator's return() waits until it next resumes, i.e. until the
     // next event of the type, so an unsubscribed listener would linger until then. on()'s iterator

@@ -1,12 +1,13 @@
 import type { FastifyInstance } from 'fastify';
+import { operatorOnly } from '../http/operator-routes.js';
 import type { Infra } from '../infra/infra.js';
 import { apiVersion } from '../version.js';
-import { runReadinessChecks } from './health-checks.js';
+import { readiness, runReadinessChecks } from './health-checks.js';
 
 /**
  * Health routes for load balancers and orchestrators:
- * /health and /health/live say the process serves HTTP; /health/ready says it can do its job;
- * /health/detailed is for humans and dashboards.
+ * /health and /health/live say the process serves HTTP; /health/ready says it can do its job (200
+ * `ok`, 200 `degraded` while only Redis fails, 503 `fail`); /health/detailed is for operators.
  */
 export function registerHealthRoutes(app: FastifyInstance, infra: Infra): void {
   const alive = async () => ({ status: 'ok' });
@@ -15,18 +16,19 @@ export function registerHealthRoutes(app: FastifyInstance, infra: Infra): void {
 
   app.get('/health/ready', async (_request, reply) => {
     const checks = await runReadinessChecks(infra);
-    const failing = Object.keys(checks).filter((name) => checks[name]?.status !== 'ok');
-    reply.code(failing.length === 0 ? 200 : 503);
-    return failing.length === 0 ? { status: 'ok', checks } : { status: 'fail', failing, checks };
+    const { status, failing } = readiness(checks);
+    reply.code(status === 'fail' ? 503 : 200);
+    return status === 'ok' ? { status, checks } : { status, failing, checks };
   });
 
-  app.get('/health/detailed', async (_request, reply) => {
+  // Node version, pid, memory and pool sizes are for operators only (operator-routes.ts).
+  app.get('/health/detailed', { onRequest: operatorOnly(infra.config.operatorRoutes) }, async (_request, reply) => {
     const checks = await runReadinessChecks(infra);
-    const healthy = Object.values(checks).every((check) => check.status === 'ok');
+    const { status } = readiness(checks);
     const memory = process.memoryUsage();
-    reply.code(healthy ? 200 : 503);
+    reply.code(status === 'fail' ? 503 : 200);
     return {
-      status: healthy ? 'ok' : 'fail',
+      status,
       version: apiVersion,
       environment: infra.config.env,
       uptimeSeconds: Math.round(process.uptime()),

@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
-import { ErrorCode } from '../errors.js';
+import { DatabaseUnavailableError, ErrorCode } from '../errors.js';
+import { isDatabaseUnavailable } from '../infra/prisma-errors.js';
 
 const codeByStatus: Record<number, string> = {
   400: 'BAD_REQUEST',
@@ -18,6 +19,13 @@ const codeByStatus: Record<number, string> = {
  */
 export function registerHttpErrorHandlers(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError & { extensions?: Record<string, unknown> }, request, reply) => {
+    // PostgreSQL unreachable before GraphQL runs (authentication reads users and memberships).
+    if (isDatabaseUnavailable(error)) {
+      request.log.error({ err: error }, 'database unavailable');
+      const outage = new DatabaseUnavailableError();
+      reply.status(503).header('retry-after', String(outage.extensions.retryAfter));
+      return reply.send({ errors: [{ message: outage.message, extensions: { ...outage.extensions, requestId: request.id } }] });
+    }
     const status = error.statusCode && error.statusCode >= 400 ? error.statusCode : 500;
     if (status >= 500) request.log.error({ err: error }, 'request failed');
     const extensions = {

@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import type { UserAccess } from '../auth/access.js';
 import type { Viewer } from '../auth/viewer.js';
 import type { Config } from '../config.js';
+import { createRateLimiter, rateLimitStoreOf } from '../infra/rate-limiter.js';
 import { type Redis, redisKey } from '../infra/redis.js';
 
 declare module 'fastify' {
@@ -60,7 +61,7 @@ export async function registerHttpSecurity(app: FastifyInstance, config: Config,
     hook: 'preHandler',
     max: limit,
     timeWindow: durationSeconds * 1000,
-    ...(redis ? { redis, nameSpace: `${redisKey('http-ratelimit')}:` } : {}),
+    store: rateLimitStoreOf(createRateLimiter(redis, { points: limit, durationSeconds, keyPrefix: redisKey('http-ratelimit') })),
     keyGenerator: (request) => request.ip,
     allowList: (request) => request.url.startsWith('/health') || (request.viewer !== undefined && request.viewer.kind !== 'anonymous'),
     enableDraftSpec: true,

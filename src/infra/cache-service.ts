@@ -111,13 +111,15 @@ function redisStore(redis: Redis): Store {
   // ioredis prefixes the keys of commands but not SCAN's pattern nor the keys SCAN returns.
   const prefix = redis.options.keyPrefix ?? '';
   return {
+    // Redis is an optimisation: while it is down, reads miss and writes are skipped, within the
+    // client's command time-out (infra/redis.ts); deletes still fail, so an invalidation is not lost silently.
     async getMany(keys) {
-      return redis.mget(...keys);
+      return redis.mget(...keys).catch(() => keys.map(() => null));
     },
     async setMany(entries, ttlSeconds) {
       const pipeline = redis.multi();
       for (const [key, value] of entries) pipeline.set(key, value, 'EX', ttlSeconds);
-      await pipeline.exec();
+      await pipeline.exec().catch(() => undefined);
     },
     async delete(keys) {
       await redis.unlink(...keys);

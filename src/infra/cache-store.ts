@@ -1,9 +1,13 @@
-import { createKeyv } from '@keyv/redis';
+import { createClient, createKeyv } from '@keyv/redis';
 import { Keyv } from 'keyv';
 import type { Config } from '../config.js';
-import { redisKey } from './redis.js';
+import { redisCommandTimeoutMs, redisConnectTimeoutMs, redisKey, redisReconnectDelayMs } from './redis.js';
 
-/** The shared key-value cache: Redis through Keyv, or an in-process Map when there is no Redis. */
+/**
+ * The shared key-value cache: Redis through Keyv, or an in-process Map when there is no Redis.
+ * Like every Redis use it degrades: while Redis is down or slow, reads miss and writes are dropped
+ * (Keyv reports them on its 'error' event) within the Redis command time-out.
+ */
 export interface CacheStore {
   readonly kind: 'redis' | 'memory';
   readonly keyv: Keyv;
@@ -13,8 +17,7 @@ export interface CacheStore {
 
 export function createCacheStore(config: Config['redis']): CacheStore {
   const namespace = `${config.kind === 'redis' ? config.keyPrefix : ''}${redisKey('cache')}`;
-  const keyv =
-    config.kind === 'redis' ? createKeyv(config.url, { namespace, keyPrefixSeparator: ':' }) : new Keyv({ store: new Map(), namespace });
+  const keyv = config.kind === 'redis' ? createRedisKeyv(config.url, namespace) : new Keyv({ store: new Map(), namespace });
   return {
     kind: config.kind,
     keyv,
@@ -27,4 +30,21 @@ export function createCacheStore(config: Config['redis']): CacheStore {
       await keyv.disconnect();
     },
   };
+}
+
+/**
+ * Keyv on its own node-redis client, connected now and reconnecting forever, so a command never
+ * waits for a connection: while Redis is down it fails at once (no offline queue).
+ */
+function createRedisKeyv(url: string, namespace: string): Keyv {
+  const client = createClient({
+    url,
+    disableOfflineQueue: true,
+    commandOptions: { timeout: redisCommandTimeoutMs },
+    socket: { connectTimeout: redisConnectTimeoutMs, reconnectStrategy: redisReconnectDelayMs },
+  });
+  const keyv = createKeyv(client, { namespace, keyPrefixSeparator: ':', throwOnConnectError: false });
+  // Errors reach keyv's 'error' event (see infra.ts), the first connection's too.
+  client.connect().catch(() => undefined);
+  return keyv;
 }

@@ -6,7 +6,7 @@ import { createExternalServices, type ExternalServices } from './external-servic
 import type { Logger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { watchQueries } from './query-metrics.js';
-import { createRedisClient, type Redis } from './redis.js';
+import { connectRedis, createRedisClient, type Redis } from './redis.js';
 import { createErrorTracking, type ErrorTracking } from './sentry.js';
 
 /**
@@ -35,7 +35,7 @@ export async function createInfra(config: Config, logger: Logger): Promise<Infra
   const redis = createRedisClient(config.redis);
   redis?.on('error', (error) => logger.warn({ component: 'redis', err: error }, 'redis connection error'));
   // A Redis that is down at start-up must not crash-loop the server: readiness reports it instead.
-  redis?.connect().catch((error: unknown) => logger.error({ component: 'redis', err: error }, 'redis unreachable at start-up'));
+  if (redis) await connectRedis(redis, (error) => logger.error({ component: 'redis', err: error }, 'redis unreachable at start-up'));
   const cache = createCacheStore(config.redis);
   cache.keyv.on('error', (error) => logger.warn({ component: 'cache', err: error }, 'cache store error'));
   const metrics = createMetrics(config.metrics, { logger, poolStats: () => db.poolStats() });

@@ -20,3 +20,23 @@ export function mapPrismaError(error: unknown, entity = 'Record'): unknown {
       return error;
   }
 }
+
+/** Prisma's codes for "the database cannot be reached / did not answer" (not a bad query). */
+const unreachableCodes = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024']);
+const unreachableAdapterKinds = new Set(['DatabaseNotReachable', 'ConnectionClosed', 'SocketTimeout', 'TooManyConnections']);
+/** PostgreSQL's and Node's codes for the same: shutting down, starting, full, refused, reset. */
+const unreachableDriverCodes = new Set(['57P01', '57P02', '57P03', '53300', 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT']);
+const unreachableMessages = /^(Connection terminated|timeout exceeded when trying to connect|Cannot use a pool after calling end)/;
+
+/** True when `error` (or its cause) says PostgreSQL is unreachable: an outage, not a bug. */
+export function isDatabaseUnavailable(error: unknown, depth = 0): boolean {
+  if (!(error instanceof Error) || depth > 4) return false;
+  if (error instanceof Prisma.PrismaClientInitializationError) return true;
+  if (error instanceof Prisma.PrismaClientKnownRequestError) {
+    const kind = (error.meta?.driverAdapterError as { cause?: { kind?: string } } | undefined)?.cause?.kind;
+    if (unreachableCodes.has(error.code) || (kind !== undefined && unreachableAdapterKinds.has(kind))) return true;
+  }
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' && unreachableDriverCodes.has(code)) return true;
+  return unreachableMessages.test(error.message) || isDatabaseUnavailable(error.cause, depth + 1);
+}

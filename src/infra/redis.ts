@@ -3,19 +3,54 @@ import type { Config } from '../config.js';
 
 export type { Redis };
 
+/**
+ * Redis is an optimisation, never a dependency an answer waits on: a command that gets no reply
+ * within this many milliseconds fails, and every caller degrades (README, "When Redis is down").
+ */
+export const redisCommandTimeoutMs = 250;
+export const redisConnectTimeoutMs = 1_000;
+/** Reconnect soon and forever, so the server recovers by itself when Redis returns. */
+export const redisReconnectDelayMs = (attempt: number): number => Math.min(50 * 2 ** attempt, 1_000);
+
 /** Every Redis key the server writes is named here: `servio:<purpose>:<ids…>`. */
 export function redisKey(purpose: string, ...ids: Array<string | number>): string {
   return ['servio', purpose, ...ids].join(':');
 }
 
-/** A client for REDIS_URL, or null for the in-process default. Fails fast instead of queueing forever. */
+/**
+ * A client for REDIS_URL, or null for the in-process default. While Redis is known to be down a
+ * command fails at once (no offline queue, no retries); while it hangs, after the command time-out.
+ */
 export function createRedisClient(config: Config['redis']): Redis | null {
   if (config.kind === 'memory') return null;
   return new Redis(config.url, {
     keyPrefix: config.keyPrefix,
     lazyConnect: true,
-    maxRetriesPerRequest: 2,
-    enableOfflineQueue: true,
-    connectTimeout: 2_000,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    commandTimeout: redisCommandTimeoutMs,
+    connectTimeout: redisConnectTimeoutMs,
+    retryStrategy: redisReconnectDelayMs,
+  });
+}
+
+/** The dedicated pub/sub connection: it queues its SUBSCRIBE until connected and re-subscribes after outages. */
+export function createSubscriberClient(redis: Redis): Redis {
+  return redis.duplicate({ enableOfflineQueue: true, commandTimeout: undefined, lazyConnect: false });
+}
+
+/**
+ * Connects, waiting for the first attempt only (it fails within the connect time-out): a Redis that
+ * is down must not stop start-up. ioredis keeps reconnecting in the background either way.
+ */
+export async function connectRedis(redis: Redis, onError: (error: unknown) => void): Promise<void> {
+  await new Promise<void>((resolve) => {
+    const settle = (error?: unknown) => {
+      redis.off('ready', settle).off('error', settle);
+      if (error) onError(error);
+      resolve();
+    };
+    redis.once('ready', settle).once('error', settle);
+    redis.connect().catch(() => undefined);
   });
 }

@@ -1,6 +1,7 @@
 import { unwrapResolverError } from '@apollo/server/errors';
 import type { GraphQLFormattedError } from 'graphql';
-import { AppError, ErrorCode } from '../errors.js';
+import { AppError, DatabaseUnavailableError, ErrorCode } from '../errors.js';
+import { isDatabaseUnavailable } from '../infra/prisma-errors.js';
 
 /**
  * What a client may see of an error. AppErrors and Apollo's own request errors (parse,
@@ -17,11 +18,15 @@ export function createFormatError(options: { includeStacktrace: boolean; maskSug
     }
     const original = unwrapResolverError(error);
     if (original instanceof AppError) return withoutStacktrace(formatted, options);
+    // An outage, not a bug: SERVICE_UNAVAILABLE (HTTP 503 + Retry-After, see database-outage.plugin.ts).
+    if (isDatabaseUnavailable(original)) {
+      const outage = new DatabaseUnavailableError();
+      return { ...pathAndLocations(formatted), message: outage.message, extensions: { ...outage.extensions } };
+    }
     if (formatted.extensions?.code !== ErrorCode.INTERNAL_SERVER_ERROR) return withoutStacktrace(formatted, options);
     return {
       message: 'Internal server error.',
-      ...(formatted.locations ? { locations: formatted.locations } : {}),
-      ...(formatted.path ? { path: formatted.path } : {}),
+      ...pathAndLocations(formatted),
       extensions: {
         code: ErrorCode.INTERNAL_SERVER_ERROR,
         ...(options.includeStacktrace ? { stacktrace: formatted.extensions?.stacktrace } : {}),
@@ -34,4 +39,8 @@ function withoutStacktrace(formatted: GraphQLFormattedError, options: { includeS
   if (options.includeStacktrace || !formatted.extensions?.stacktrace) return formatted;
   const { stacktrace: _dropped, ...extensions } = formatted.extensions;
   return { ...formatted, extensions };
+}
+
+function pathAndLocations(formatted: GraphQLFormattedError): Pick<GraphQLFormattedError, 'path' | 'locations'> {
+  return { ...(formatted.locations ? { locations: formatted.locations } : {}), ...(formatted.path ? { path: formatted.path } : {}) };
 }

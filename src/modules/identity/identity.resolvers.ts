@@ -1,6 +1,17 @@
 import { NotFoundError } from '../../errors.js';
 import type { Resolvers } from '../../generated/graphql.js';
 
+/**
+ * Users returned by login/refreshSession: the request is anonymous, yet the caller just proved to be
+ * this user, so the payload shows them what `me` would.
+ */
+const signedIn = new WeakSet<object>();
+const asSignedIn = async <T extends { user: object }>(session: Promise<T>): Promise<T> => {
+  const value = await session;
+  signedIn.add(value.user);
+  return value;
+};
+
 export const identityResolvers: Resolvers = {
   Query: {
     me: async (_parent, _args, { viewer, loaders }) => {
@@ -10,8 +21,8 @@ export const identityResolvers: Resolvers = {
     },
   },
   Mutation: {
-    login: (_parent, { email, password }, { services, scope }) => services.identity.login(email, password, scope),
-    refreshSession: (_parent, { refreshToken }, { services, scope }) => services.identity.refresh(refreshToken, scope),
+    login: (_parent, { email, password }, { services, scope }) => asSignedIn(services.identity.login(email, password, scope)),
+    refreshSession: (_parent, { refreshToken }, { services, scope }) => asSignedIn(services.identity.refresh(refreshToken, scope)),
     logout: (_parent, { refreshToken }, { services, scope }) => services.identity.logout(refreshToken, scope),
   },
   User: {
@@ -30,7 +41,7 @@ export const identityResolvers: Resolvers = {
     // Colleagues see only the restaurants they share: where else someone works is theirs to tell.
     memberships: async (user, _args, { loaders, access }) => {
       const [memberships, visible] = await Promise.all([loaders.membershipsByUserId.load(user.id), access.visibleRestaurantIds()]);
-      if (access.isUser(user.id) || visible === null) return memberships;
+      if (access.isUser(user.id) || signedIn.has(user) || visible === null) return memberships;
       return memberships.filter((membership) => visible.includes(membership.restaurantId));
     },
   },

@@ -16,6 +16,12 @@ export interface Session {
 }
 
 const dayMs = 86_400_000;
+/**
+ * How long a just-rotated refresh token may be presented again (a second tab or a retried request
+ * racing the first), as Auth0's and Okta's reuse intervals allow: it gets a fresh token of the same
+ * session instead of revoking the whole session as a replay.
+ */
+export const refreshGraceMs = 30_000;
 
 /** Sessions are audited as their own user, whoever (or nobody) the request was signed in as. */
 function auditSession(tx: Tx, scope: RequestScope, userId: string, action: string): Promise<void> {
@@ -43,6 +49,13 @@ export function createIdentityService(deps: { prisma: Db; accessTokens: AccessTo
     return { secret, row };
   }
 
+  /** A token rotated (not revoked) moments ago, whose session still has a live token. */
+  async function withinGrace(tx: Tx, token: { id: string; familyId: string }): Promise<boolean> {
+    const latest = await tx.refreshToken.findUnique({ where: { id: token.id }, select: { revokedAt: true, replacedById: true } });
+    if (!latest?.revokedAt || latest.replacedById === null || Date.now() - latest.revokedAt.getTime() > refreshGraceMs) return false;
+    return (await tx.refreshToken.count({ where: { familyId: token.familyId, revokedAt: null } })) > 0;
+  }
+
   async function session(user: User, refreshToken: string): Promise<Session> {
     const { token, expiresAt } = await accessTokens.issue(user.id);
     return { accessToken: token, refreshToken, expiresAt, user };
@@ -66,11 +79,18 @@ export function createIdentityService(deps: { prisma: Db; accessTokens: AccessTo
       const outcome = await prisma.$transaction(async (tx) => {
         const current = await tx.refreshToken.findUnique({ where: { tokenHash: digestSecret(refreshToken) }, include: { user: true } });
         if (!current) return { kind: 'invalid' as const };
-        if (current.revokedAt) return { kind: 'reused' as const, familyId: current.familyId, userId: current.userId };
-        if (current.expiresAt <= new Date()) return { kind: 'expired' as const };
-        // Conditional update: of two concurrent refreshes with one token, only one rotates it.
-        const rotated = await tx.refreshToken.updateMany({ where: { id: current.id, revokedAt: null }, data: { revokedAt: new Date() } });
-        if (rotated.count === 0) return { kind: 'reused' as const, familyId: current.familyId, userId: current.userId };
+        if (!current.revokedAt && current.expiresAt <= new Date()) return { kind: 'expired' as const };
+        // Conditional update: of two concurrent refreshes with one token, only one rotates it; the
+        // other (or a late retry) is served within the grace window, else treated as a replay.
+        const rotated = current.revokedAt
+          ? { count: 0 }
+          : await tx.refreshToken.updateMany({ where: { id: current.id, revokedAt: null }, data: { revokedAt: new Date() } });
+        if (rotated.count === 0) {
+          if (!(await withinGrace(tx, current))) return { kind: 'reused' as const, familyId: current.familyId, userId: current.userId };
+          const sibling = await issueRefreshToken(tx, current.userId, current.familyId);
+          await auditSession(tx, scope, current.userId, 'auth.refresh');
+          return { kind: 'rotated' as const, user: current.user, secret: sibling.secret };
+        }
         const issued = await issueRefreshToken(tx, current.userId, current.familyId);
         await tx.refreshToken.update({ where: { id: current.id }, data: { replacedById: issued.row.id } });
         await auditSession(tx, scope, current.userId, 'auth.refresh');

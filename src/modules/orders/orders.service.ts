@@ -9,6 +9,7 @@ import { isUniqueViolation } from '../../infra/prisma-errors.js';
 import { id, parseInput, text } from '../../validation/validate.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { applyStockMovements, crossedReorderThreshold, recipeUsage, type StockChange } from '../inventory/index.js';
+import { replayedOrder } from './idempotency.js';
 import { assertTransition } from './order-status.js';
 import { computeOrderTotals } from './order-totals.js';
 
@@ -73,9 +74,10 @@ export function createOrdersService(deps: { prisma: Db; events: EventBus }) {
       const existing = () =>
         prisma.order.findUnique({
           where: { restaurantId_idempotencyKey: { restaurantId: input.restaurantId, idempotencyKey: input.idempotencyKey } },
+          include: { items: true },
         });
       const earlier = await existing();
-      if (earlier) return earlier;
+      if (earlier) return replayedOrder(earlier, input);
 
       try {
         const { order, stock } = await prisma.$transaction(async (tx) => {
@@ -138,7 +140,7 @@ export function createOrdersService(deps: { prisma: Db; events: EventBus }) {
         // A concurrent retry with the same key won the race: answer with its order.
         if (isUniqueViolation(error)) {
           const winner = await existing();
-          if (winner) return winner;
+          if (winner) return replayedOrder(winner, input);
         }
         throw error;
       }

@@ -13,18 +13,43 @@ export interface CacheGenerations {
   bump(scopes: readonly string[]): Promise<void>;
 }
 
-export function createCacheGenerations(redis: Redis | null): CacheGenerations {
+export function createCacheGenerations(redis: Redis | null, onError: (error: unknown) => void = () => undefined): CacheGenerations {
   const key = (scope: string) => redisKey('cache-generation', scope);
   if (redis) {
+    // Bumps that failed while Redis was down, applied when it is back: the writes they follow are
+    // committed, and reads cached before them must not come back with Redis.
+    const missed = new Set<string>();
+    const bump = async (scopes: Iterable<string>) => {
+      const pipeline = redis.multi();
+      for (const scope of scopes) pipeline.incr(key(scope));
+      await pipeline.exec();
+    };
+    redis.on('ready', () => {
+      if (missed.size === 0) return;
+      const scopes = [...missed];
+      missed.clear();
+      bump(scopes).catch((error: unknown) => {
+        for (const scope of scopes) missed.add(scope);
+        onError(error);
+      });
+    });
     return {
       async read(scopes) {
         if (scopes.length === 0) return [];
-        return (await redis.mget(...scopes.map(key))).map((value) => Number(value ?? 0));
+        try {
+          return (await redis.mget(...scopes.map(key))).map((value) => Number(value ?? 0));
+        } catch (error) {
+          // Unknown generations: a one-off value, so nothing cached is read or usefully written.
+          onError(error);
+          return scopes.map(() => -Math.random());
+        }
       },
       async bump(scopes) {
-        const pipeline = redis.multi();
-        for (const scope of scopes) pipeline.incr(key(scope));
-        await pipeline.exec();
+        // Runs after a mutation committed: a failure is remembered and logged, never thrown.
+        await bump(scopes).catch((error: unknown) => {
+          for (const scope of scopes) missed.add(scope);
+          onError(error);
+        });
       },
     };
   }

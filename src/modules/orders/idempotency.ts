@@ -1,0 +1,39 @@
+import { AppError, ErrorCode } from '../../errors.js';
+import type { Order, OrderItem } from '../../generated/prisma/client.js';
+
+/** What a createOrder request asks for, after validation (the stored order holds the same values). */
+export interface RequestedOrder {
+  idempotencyKey: string;
+  items: Array<{ menuItemId: string; quantity: number; note?: string | null | undefined }>;
+  customerName?: string | null | undefined;
+  customerPhone?: string | null | undefined;
+  notes?: string | null | undefined;
+}
+
+export class IdempotencyKeyReusedError extends AppError {
+  constructor(key: string) {
+    super(
+      ErrorCode.IDEMPOTENCY_KEY_REUSED,
+      `Idempotency key "${key.slice(0, 128)}" was already used for a different order: use a new key for a new order.`,
+      { field: 'input.idempotencyKey' },
+    );
+  }
+}
+
+/**
+ * A retry with an idempotency key answers with the order it created, but only if it asks for the
+ * same order: a different order under a used key is refused (as Stripe and Square do), never
+ * answered with the first order as if it were the second.
+ */
+export function replayedOrder(stored: Order & { items: OrderItem[] }, requested: RequestedOrder): Order {
+  const lines = (items: ReadonlyArray<{ menuItemId: string | null; quantity: number; note?: string | null | undefined }>) =>
+    JSON.stringify(items.map((item) => [item.menuItemId, item.quantity, item.note ?? null]));
+  const same =
+    lines([...stored.items].sort((a, b) => a.position - b.position)) === lines(requested.items) &&
+    stored.customerName === (requested.customerName ?? null) &&
+    stored.customerPhone === (requested.customerPhone ?? null) &&
+    stored.notes === (requested.notes ?? null);
+  if (!same) throw new IdempotencyKeyReusedError(requested.idempotencyKey);
+  const { items: _items, ...order } = stored;
+  return order;
+}
