@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { buildManifest } from '../src/plugins/persisted-queries/manifest.js';
+import { sha256Hex } from '../src/plugins/persisted-queries/manifest.js';
 import { aRestaurant, aUser } from './testkit/seed-builder.js';
 import { countStatements, errorCode, type Json, readJson, startTestServer, type TestServer } from './testkit/test-server.js';
 
@@ -15,13 +15,14 @@ vi.mock('../src/plugins/persisted-queries/paths.js', async (importOriginal) => {
   const { mkdtemp, writeFile } = await import('node:fs/promises');
   const { tmpdir } = await import('node:os');
   const { join } = await import('node:path');
-  const { buildManifest: build } = await import('../src/plugins/persisted-queries/manifest.js');
+  const { createHash } = await import('node:crypto');
+  const operations = partnerOperations.map((body) => ({ id: createHash('sha256').update(body).digest('hex'), body }));
   const manifestPath = join(await mkdtemp(join(tmpdir(), 'servio-inventory-test-')), 'manifest.json');
-  await writeFile(manifestPath, JSON.stringify(build(partnerOperations)));
+  await writeFile(manifestPath, JSON.stringify({ format: 'apollo-persisted-query-manifest', version: 1, operations }));
   return { ...original, manifestPath };
 });
 
-const partnerManifest = buildManifest(partnerOperations);
+const partnerIds = new Map(partnerOperations.map((body) => [body.split(/[ (]/)[1], sha256Hex(body)]));
 
 const itemFields = 'id name unit quantity reorderThreshold low';
 const createItem = `mutation($input: CreateInventoryItemInput!) { createInventoryItem(input: $input) { ${itemFields} } }`;
@@ -406,7 +407,7 @@ describe('inventory', () => {
         return body.data.createApiKey.secret as string;
       };
       const partner = async (name: string, variables: Record<string, unknown>, secret: string) => {
-        const id = partnerManifest.operations.find((operation) => operation.name === name)?.id;
+        const id = partnerIds.get(name);
         const response = await fetch(`${server.url}/graphql`, {
           method: 'POST',
           headers: { 'content-type': 'application/json', 'x-forwarded-for': server.clientIp, 'x-api-key': secret },
