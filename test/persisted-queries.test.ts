@@ -50,6 +50,11 @@ describe('persisted queries', () => {
     for (const entry of manifest.operations) expect(entry.id).toBe(sha256Hex(entry.body));
   });
 
+  it('docs/partners.md lists every manifest operation with its id', async () => {
+    const guide = await readFile('docs/partners.md', 'utf8');
+    for (const entry of manifest.operations) expect(guide).toMatch(new RegExp(`\\| \`${entry.name}\`[^\\n]*\`${entry.id}\``));
+  });
+
   it('registers an automatic persisted query, then runs it by hash alone', async () => {
     const query = `{ apiVersion __typename # ${Math.random()}\n}`;
     const hash = sha256Hex(query);
