@@ -21,6 +21,7 @@ const documentOf = (name: string) => {
 
 /** Apollo Client as a partner configures it: ids from the manifest, queries by GET, the key and the preflight header. */
 function partnerClient(server: TestServer, apiKey: string, sent: Array<{ method: string; url: string; body: Json }>) {
+  // The lists package types against Apollo Client's CommonJS build; the link is the same at run time.
   const verification = createPersistedQueryManifestVerificationLink({
     loadManifest: () => manifest,
     onVerificationFailed: (details) => {
@@ -39,7 +40,7 @@ function partnerClient(server: TestServer, apiKey: string, sent: Array<{ method:
       return fetch(url, init);
     },
   });
-  return new ApolloClient({ link: ApolloLink.from([verification, persisted, http]), cache: new InMemoryCache() });
+  return new ApolloClient({ link: ApolloLink.from([verification as unknown as ApolloLink, persisted, http]), cache: new InMemoryCache() });
 }
 
 describe("Apollo Client's persisted-query link with the partner manifest", () => {
@@ -55,7 +56,13 @@ describe("Apollo Client's persisted-query link with the partner manifest", () =>
     const owner = await aUser(prisma).memberOf(restaurant.id, 'OWNER').build();
     const created = await server.graphql<{ createApiKey: { secret: string } }>(
       'mutation($input: CreateApiKeyInput!) { createApiKey(input: $input) { secret } }',
-      { input: { restaurantId: restaurant.id, partnerName: 'DeliveryCo', scopes: ['MENU_READ', 'ORDERS_READ', 'ORDERS_WRITE', 'INVENTORY_READ'] } },
+      {
+        input: {
+          restaurantId: restaurant.id,
+          partnerName: 'DeliveryCo',
+          scopes: ['MENU_READ', 'ORDERS_READ', 'ORDERS_WRITE', 'INVENTORY_READ'],
+        },
+      },
       await server.loginAs(owner.email),
     );
     const sent: Array<{ method: string; url: string; body: Json }> = [];
