@@ -1,0 +1,95 @@
+import { tmpdir } from 'node:os';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seedDemoDataIfEmpty } from '../src/demo/demo-seed.js';
+import { launchBrowser } from './testkit/browser.js';
+import { startTestServer, type TestServer } from './testkit/test-server.js';
+
+const launched = await launchBrowser();
+if ('skipped' in launched) console.warn(`explorer browser test skipped: ${launched.skipped}`);
+
+/** Switches tabs (a click can land while GraphiQL is still re-rendering, so retry until it took). */
+const openTab = async (page: Page, index: number) => {
+  const id = `graphiql-session-tab-${index}`;
+  await expect
+    .poll(
+      async () => {
+        await page.locator(`#${id}`).click();
+        return page.locator('.graphiql-tab-active button[id^="graphiql-session-tab-"]').getAttribute('id');
+      },
+      { timeout: 60_000 },
+    )
+    .toBe(id);
+};
+
+/** The text of the result pane (a Monaco editor: spaces come out as no-break spaces). */
+const resultText = async (page: Page) => ((await page.locator('.graphiql-response').textContent()) ?? '').replace(/\u00a0/g, ' ');
+
+describe.skipIf('skipped' in launched)('the GraphiQL explorer on GET /graphql, in a real browser', () => {
+  const browser = (launched as { browser: Browser }).browser;
+  let server: TestServer;
+  beforeAll(async () => {
+    // A private database: the explorer's first tab asks for the demo restaurant by its fixed slug.
+    server = await startTestServer({ EXPLORER_ENABLED: 'true' }, { embedded: true });
+    await seedDemoDataIfEmpty(server.infra.db.prisma);
+  }, 300_000);
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('loads offline, runs the demo query, signs in from the explorer, and no request leaves the host', async () => {
+    const context = await browser.newContext();
+    const requested: string[] = [];
+    context.on('request', (request) => requested.push(request.url()));
+    const page = await context.newPage();
+    const response = await page.goto(`${server.url}/graphql`, { waitUntil: 'domcontentloaded', timeout: 240_000 });
+    expect(response?.headers()['content-security-policy']).toContain('worker-src blob:');
+    const run = page.locator('.graphiql-execute-button');
+    await run.waitFor({ timeout: 240_000 });
+
+    await run.click();
+    await expect.poll(() => resultText(page), { timeout: 60_000 }).toContain('"name": "Demo Bistro"');
+
+    await openTab(page, 1);
+    await run.click();
+    await expect
+      .poll(() => resultText(page), { timeout: 60_000 })
+      .toContain('"accessToken"')
+      .catch(async (error) => {
+        await page.screenshot({ path: `${tmpdir()}/explorer-signin.png` });
+        throw error;
+      });
+    const token = /"accessToken": "([\w.-]+)"/.exec(await resultText(page))?.[1];
+    expect(token).toMatch(/^ey/);
+
+    // The documented flow: paste the token into the Headers editor of the Me tab, then run it.
+    await openTab(page, 2);
+    await page.locator('.graphiql-editor-tools button[data-name="headers"]').click();
+    await page.locator('section.graphiql-editor-tool[aria-label="Headers"] .monaco-editor').click();
+    await page.keyboard.press('ControlOrMeta+A');
+    await page.keyboard.insertText(JSON.stringify({ Authorization: `Bearer ${token}` }));
+    await run.click();
+    await expect.poll(() => resultText(page), { timeout: 60_000 }).toContain('"email": "manager@demo-bistro.test"');
+
+    const origin = new URL(server.url).origin;
+    const outside = requested.filter(
+      (url) => !url.startsWith(`${origin}/`) && !url.startsWith(`blob:${origin}/`) && !url.startsWith('data:'),
+    );
+    expect(outside).toEqual([]);
+    expect(requested.filter((url) => url === `${origin}/graphql`).length).toBeGreaterThanOrEqual(4);
+    await context.close();
+  }, 600_000);
+
+  it('is off without the flag: no HTML, a strict policy', { timeout: 300_000 }, async () => {
+    const plain = await startTestServer();
+    try {
+      const response = await fetch(`${plain.url}/graphql`, { headers: { accept: 'text/html', 'apollo-require-preflight': 'true' } });
+      expect(response.headers.get('content-type')).not.toMatch(/text\/html/);
+      expect(response.headers.get('content-security-policy')).toContain("default-src 'none'");
+      expect(await response.text()).not.toMatch(/<html/i);
+    } finally {
+      await plain.close();
+    }
+  });
+});
