@@ -1,11 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import {
-  buildContract,
-  contractPaths,
-  readAcknowledgements,
-  unacknowledgedBreakingChanges,
-} from '../scripts/schema/contract.js';
+import { buildContract, contractPaths, readAcknowledgements, unacknowledgedBreakingChanges } from '../scripts/schema/contract.js';
 
 const contract = buildContract();
 const committedClientSdl = await readFile(contractPaths.client, 'utf8');

@@ -7,9 +7,15 @@ import { readFileSync } from 'node:fs';
 import { buildContract, contractPaths, describeChanges, readAcknowledgements, unacknowledgedBreakingChanges } from './contract.js';
 
 const contract = buildContract();
-const breaking = await unacknowledgedBreakingChanges(readFileSync(contractPaths.client, 'utf8'), contract.clientSdl, readAcknowledgements());
+const breaking = await unacknowledgedBreakingChanges(
+  readFileSync(contractPaths.client, 'utf8'),
+  contract.clientSdl,
+  readAcknowledgements(),
+);
 if (breaking.length > 0) {
-  console.error(`Breaking changes for clients (acknowledge each in ${contractPaths.acknowledged} with a reason):\n${describeChanges(breaking)}`);
+  console.error(
+    `Breaking changes for clients (acknowledge each in ${contractPaths.acknowledged} with a reason):\n${describeChanges(breaking)}`,
+  );
   process.exit(1);
 }
 const stale = [

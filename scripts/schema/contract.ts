@@ -41,7 +41,8 @@ export interface Acknowledgement {
 export function readAcknowledgements(path = contractPaths.acknowledged): Acknowledgement[] {
   const acknowledgements = JSON.parse(readFileSync(path, 'utf8')) as Acknowledgement[];
   const unexplained = acknowledgements.filter((entry) => !entry.reason?.trim());
-  if (unexplained.length > 0) throw new Error(`Every acknowledged breaking change needs a reason: ${unexplained.map((entry) => entry.path).join(', ')}`);
+  if (unexplained.length > 0)
+    throw new Error(`Every acknowledged breaking change needs a reason: ${unexplained.map((entry) => entry.path).join(', ')}`);
   return acknowledgements;
 }
 

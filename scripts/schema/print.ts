@@ -8,7 +8,11 @@ import { buildContract, contractPaths, describeChanges, readAcknowledgements, un
 
 const contract = buildContract();
 if (existsSync(contractPaths.client)) {
-  const breaking = await unacknowledgedBreakingChanges(readFileSync(contractPaths.client, 'utf8'), contract.clientSdl, readAcknowledgements());
+  const breaking = await unacknowledgedBreakingChanges(
+    readFileSync(contractPaths.client, 'utf8'),
+    contract.clientSdl,
+    readAcknowledgements(),
+  );
   if (breaking.length > 0) {
     console.error(`Not written: unacknowledged breaking changes (see ${contractPaths.acknowledged}):\n${describeChanges(breaking)}`);
     process.exit(1);
