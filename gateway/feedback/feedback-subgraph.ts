@@ -61,8 +61,8 @@ export async function startFeedbackSubgraph(options: { port: number; servioUrl: 
       },
     },
   };
-  // biome-ignore lint/suspicious/noExplicitAny: buildSubgraphSchema's resolver map type cannot express typed arguments.
   const server = new ApolloServer<Context>({
+    // biome-ignore lint/suspicious/noExplicitAny: buildSubgraphSchema's resolver map type cannot express typed arguments.
     schema: buildSubgraphSchema({ typeDefs, resolvers: resolvers as any }),
     plugins: [ApolloServerPluginInlineTraceDisabled()],
   });
