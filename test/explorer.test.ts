@@ -63,7 +63,7 @@ describe.skipIf('skipped' in launched)('the GraphiQL explorer on GET /graphql, i
     // The documented flow: paste the token into the Headers editor of the Me tab, then run it.
     await openTab(page, 2);
     await page.locator('.graphiql-editor-tools button[data-name="headers"]').click();
-    await page.locator('section.graphiql-editor-tool[aria-label="Headers"] .monaco-editor').click();
+    await page.locator('.monaco-editor[data-uri$="request-headers.json"]').click();
     await page.keyboard.press('ControlOrMeta+A');
     await page.keyboard.insertText(JSON.stringify({ Authorization: `Bearer ${token}` }));
     await run.click();
