@@ -66,6 +66,7 @@ const envSchema = z
     WS_MAX_SUBSCRIPTIONS_PER_CONNECTION: positiveInt.default(25),
     WS_MAX_SUBSCRIPTIONS_PER_USER: positiveInt.default(100),
     WS_SUBSCRIBES_PER_MINUTE: positiveInt.default(120),
+    EXPLORER_ENABLED: booleanString.optional(),
     SLOW_QUERY_MS: z.coerce.number().int().min(0).default(200),
     SLOW_RESOLVER_MS: z.coerce.number().int().min(0).default(100),
     STATSD_HOST: z.string().min(1).optional(),
@@ -227,6 +228,8 @@ function toConfig(env: z.infer<typeof envSchema>) {
       subscriptionsPerUser: env.WS_MAX_SUBSCRIPTIONS_PER_USER,
       subscribesPerMinute: env.WS_SUBSCRIBES_PER_MINUTE,
     },
+    // The GraphiQL explorer on GET /graphql: on in development, elsewhere only when asked for.
+    explorerEnabled: env.EXPLORER_ENABLED ?? env.NODE_ENV === 'development',
     // Sentry is on only with a DSN; a tenth of operations are traced in production, all elsewhere.
     sentry: env.SENTRY_DSN
       ? {

@@ -54,7 +54,8 @@ export class AppError extends GraphQLError {
  * hook before execution); Apollo reads it from `extensions.http` and strips it from the response.
  */
 export function withHttpStatus<E extends GraphQLError>(error: E, status: number): E {
-  error.extensions.http = { status, headers: new HeaderMap() };
+  // Apollo's shape (a HeaderMap), not the one graphql-yoga's module augmentation declares.
+  (error.extensions as Record<string, unknown>).http = { status, headers: new HeaderMap() };
   return error;
 }
 

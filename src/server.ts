@@ -21,6 +21,8 @@ import { createModuleServices, createMutationMetrics } from './modules/index.js'
 import { createBusinessMetricsPlugin } from './plugins/business-metrics.plugin.js';
 import { createDatabaseOutagePlugin } from './plugins/database-outage.plugin.js';
 import { createErrorReportingPlugin } from './plugins/error-reporting.plugin.js';
+import { createExplorerPlugin } from './plugins/explorer/explorer.plugin.js';
+import { registerExplorerPolicy } from './plugins/explorer/explorer-policy.js';
 import { createFormatError } from './plugins/format-error.js';
 import { createGatewayOnlyPlugin } from './plugins/gateway-only.plugin.js';
 import { createInputSanityPlugin } from './plugins/input-sanity.plugin.js';
@@ -126,7 +128,7 @@ export async function createServer(infra: Runtime): Promise<FastifyInstance> {
       ...(infra.errorTracking.enabled ? [createSentryPlugin()] : []),
       // Apollo's usage reporting when configured; else explicitly off (Apollo would enable it from APOLLO_KEY).
       createUsageReportingPlugin(config.usageReporting),
-      ...(config.isProduction ? [ApolloServerPluginLandingPageDisabled()] : []),
+      config.explorerEnabled ? createExplorerPlugin() : ApolloServerPluginLandingPageDisabled(),
     ],
   });
   await apollo.start();
@@ -150,6 +152,7 @@ export async function createServer(infra: Runtime): Promise<FastifyInstance> {
     });
     registerTrustedDocuments(graphql, { manifest, enforceForAll: config.persistedQueriesOnly });
     stampRequestIdOnErrors(graphql);
+    if (config.explorerEnabled) registerExplorerPolicy(graphql);
     // One path, two protocols: HTTP for queries and mutations, graphql-ws (a GET upgrade) for subscriptions.
     const handler = fastifyApolloHandler<GraphQLContext>(apollo, {
       context: async (request) =>

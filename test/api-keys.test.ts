@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { buildManifest } from '../src/plugins/persisted-queries/manifest.js';
+import type { PersistedQueryManifest } from '../src/plugins/persisted-queries/manifest.js';
 import { manifestPath } from '../src/plugins/persisted-queries/paths.js';
 import { aRestaurant, aUser } from './testkit/seed-builder.js';
 import { countStatements, type Json, readJson, startTestServer, type TestServer } from './testkit/test-server.js';
 
-const manifest = JSON.parse(await readFile(manifestPath, 'utf8')) as ReturnType<typeof buildManifest>;
+const manifest = JSON.parse(await readFile(manifestPath, 'utf8')) as PersistedQueryManifest;
 const manifestId = (name: string) => {
   const found = manifest.operations.find((candidate) => candidate.name === name);
   if (!found) throw new Error(`no ${name} in the manifest`);

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { buildManifest } from '../src/plugins/persisted-queries/manifest.js';
+import type { PersistedQueryManifest } from '../src/plugins/persisted-queries/manifest.js';
 import { manifestPath } from '../src/plugins/persisted-queries/paths.js';
 import { aRestaurant, aUser } from './testkit/seed-builder.js';
 import { type GraphQLResponse, type Json, readJson, startTestServer, type TestServer } from './testkit/test-server.js';
@@ -12,7 +12,7 @@ type Role = 'STAFF' | 'MANAGER' | 'OWNER';
 const comparable = (body: unknown): Json => JSON.parse(JSON.stringify(body, (key, value) => (key === 'requestId' ? undefined : value)));
 type Headers = Record<string, string>;
 
-const manifest = JSON.parse(await readFile(manifestPath, 'utf8')) as ReturnType<typeof buildManifest>;
+const manifest = JSON.parse(await readFile(manifestPath, 'utf8')) as PersistedQueryManifest;
 const partnerMenuItemsId = manifest.operations.find((operation) => operation.name === 'PartnerMenuItems')?.id ?? '';
 
 /** The restaurant-scoped operations under test, each naming its restaurant the way its field does. */

@@ -413,7 +413,8 @@ describe('inventory', () => {
         reader,
       );
 
-      const flourRow = { id: flour.id, name: 'Flour', unit: 'kg', quantity: '1', reorderThreshold: '2' };
+      // Apollo's manifest generator adds __typename to every selection.
+      const flourRow = { id: flour.id, name: 'Flour', unit: 'kg', quantity: '1', reorderThreshold: '2', __typename: 'InventoryItem' };
       expect(low.errors).toBeUndefined();
       expect(low.data.lowStock).toEqual([flourRow]);
       expect(all.errors).toBeUndefined();

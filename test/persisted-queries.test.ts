@@ -1,11 +1,12 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
+import { generatePersistedQueryManifest } from '@apollo/generate-persisted-query-manifest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildManifest, sha256Hex } from '../src/plugins/persisted-queries/manifest.js';
-import { manifestPath, partnerOperationsDir } from '../src/plugins/persisted-queries/paths.js';
+import { type PersistedQueryManifest, sha256Hex } from '../src/plugins/persisted-queries/manifest.js';
+import { manifestPath } from '../src/plugins/persisted-queries/paths.js';
 import { aRestaurant, aUser } from './testkit/seed-builder.js';
 import { readJson, startTestServer, type TestServer } from './testkit/test-server.js';
 
-const manifest = JSON.parse(await readFile(manifestPath, 'utf8')) as ReturnType<typeof buildManifest>;
+const manifest = JSON.parse(await readFile(manifestPath, 'utf8')) as PersistedQueryManifest;
 const operation = (name: string) => {
   const found = manifest.operations.find((candidate) => candidate.name === name);
   if (!found) throw new Error(`no ${name} in the manifest`);
@@ -29,13 +30,29 @@ describe('persisted queries', () => {
   });
   afterAll(() => server?.close());
 
-  it('the committed manifest is what npm run persisted:build makes of operations/partners', async () => {
-    const files = (await readdir(partnerOperationsDir)).filter((file) => file.endsWith('.graphql')).sort();
-    const rebuilt = buildManifest(await Promise.all(files.map((file) => readFile(`${partnerOperationsDir}/${file}`, 'utf8'))));
+  it("the committed manifest is, byte for byte, what Apollo's generator makes of operations/partners", async () => {
+    const config = JSON.parse(await readFile('persisted-query-manifest.config.json', 'utf8'));
+    const rebuilt = await generatePersistedQueryManifest(config, 'persisted-query-manifest.config.json');
 
-    expect(manifest).toEqual(rebuilt);
+    // The CLI (npm run persisted:build) writes JSON.stringify(manifest, null, 2).
+    expect(await readFile(manifestPath, 'utf8')).toBe(JSON.stringify(rebuilt, null, 2));
+    expect(manifest.operations.map((entry) => entry.name)).toEqual([
+      'PartnerCreateOrder',
+      'PartnerInventory',
+      'PartnerLowStock',
+      'PartnerMenuItems',
+      'PartnerOrder',
+      'PartnerOrders',
+      'PartnerPublicMenu',
+      'PartnerUpdateOrderStatus',
+    ]);
     expect(manifest.format).toBe('apollo-persisted-query-manifest');
     for (const entry of manifest.operations) expect(entry.id).toBe(sha256Hex(entry.body));
+  });
+
+  it('docs/partners.md lists every manifest operation with its id', async () => {
+    const guide = await readFile('docs/partners.md', 'utf8');
+    for (const entry of manifest.operations) expect(guide).toMatch(new RegExp(`\\| \`${entry.name}\`[^\\n]*\`${entry.id}\``));
   });
 
   it('registers an automatic persisted query, then runs it by hash alone', async () => {

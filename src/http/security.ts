@@ -26,21 +26,10 @@ export async function registerHttpSecurity(app: FastifyInstance, config: Config,
     frameguard: { action: 'deny' },
     noSniff: true,
     hidePoweredBy: true,
-    contentSecurityPolicy: config.isProduction
-      ? { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"], baseUri: ["'none'"], formAction: ["'none'"] } }
-      : {
-          // Outside production /graphql serves Apollo's Sandbox page, which loads from Apollo's CDN.
-          directives: {
-            defaultSrc: ["'self'"],
-            scriptSrc: ["'self'", "'unsafe-inline'", 'https://embeddable-sandbox.cdn.apollographql.com'],
-            frameSrc: ['https://sandbox.embed.apollographql.com'],
-            imgSrc: ["'self'", 'data:', 'https://apollo-server-landing-page.cdn.apollographql.com'],
-            styleSrc: ["'self'", "'unsafe-inline'", 'https://fonts.googleapis.com'],
-            fontSrc: ["'self'", 'https://fonts.gstatic.com'],
-            manifestSrc: ["'self'", 'https://apollo-server-landing-page.cdn.apollographql.com'],
-            frameAncestors: ["'none'"],
-          },
-        },
+    // JSON only: nothing to load. The explorer page sets its own policy (src/plugins/explorer).
+    contentSecurityPolicy: {
+      directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"], baseUri: ["'none'"], formAction: ["'none'"] },
+    },
   });
 
   const allowed = new Set(config.http.corsOrigins);

@@ -51,8 +51,12 @@ const testDefaults = {
  * The real server on 127.0.0.1, port 0: the run's PostgreSQL/Redis when CI provides them,
  * else a private in-memory PGlite with migrations applied.
  */
-export async function startTestServer(env: Record<string, string> = {}, options: { migrate?: boolean } = {}): Promise<TestServer> {
-  const databaseUrl = inject('databaseUrl');
+export async function startTestServer(
+  env: Record<string, string> = {},
+  /** embedded: a private in-memory database even when the run has PostgreSQL (for the fixed demo slugs). */
+  options: { migrate?: boolean; embedded?: boolean } = {},
+): Promise<TestServer> {
+  const databaseUrl = options.embedded ? undefined : inject('databaseUrl');
   const redisUrl = inject('redisUrl');
   const config = loadConfig({
     ...testDefaults,

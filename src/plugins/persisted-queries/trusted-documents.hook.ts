@@ -29,9 +29,11 @@ export function registerTrustedDocuments(
 
     for (const operation of operations) {
       const hash = operation.extensions?.persistedQuery?.sha256Hash;
-      // A manifest id alone is enough: fill in the document before Apollo's APQ cache lookup.
-      if (!fromQueryString && operation.query === undefined && typeof hash === 'string' && manifest.has(hash))
+      // A manifest id alone is enough, by POST or GET: fill in the document before Apollo's APQ cache lookup.
+      if (operation.query === undefined && typeof hash === 'string' && manifest.has(hash)) {
         operation.query = manifest.get(hash);
+        if (fromQueryString) addQueryToUrl(request.raw, operation.query as string);
+      }
     }
 
     if (!options.enforceForAll && request.viewer?.kind !== 'apiKey') return;
@@ -52,6 +54,13 @@ export function registerTrustedDocuments(
       });
     }
   });
+}
+
+/** Apollo reads a GET request's parameters from its URL, so the document goes there. */
+function addQueryToUrl(raw: { url?: string }, document: string): void {
+  const url = new URL(raw.url ?? '/', 'http://localhost');
+  url.searchParams.set('query', document);
+  raw.url = `${url.pathname}${url.search}`;
 }
 
 /** GET /graphql?query=…&extensions={…}: the same fields as a POST body. */
