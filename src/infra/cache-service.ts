@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Redis } from './redis.js';
 
 export interface CacheStats {
@@ -24,6 +25,17 @@ export interface CacheService {
   delete(key: string): Promise<void>;
   /** Deletes every key matching a glob (`servio:menu:r1:*`), with SCAN, never KEYS; returns how many. */
   invalidate(pattern: string): Promise<number>;
+  /**
+   * A value stored with `setVersioned`, if `versionKey` still holds the version it was stored under
+   * (one round trip; counted as one hit or miss). `version` is the current one, to store a fresh value with.
+   */
+  getVersioned<T>(key: string, versionKey: string): Promise<{ value: T | undefined; version: string | null }>;
+  setVersioned(key: string, value: unknown, version: string | null, ttlSeconds: number): Promise<void>;
+  /**
+   * Gives each version key a new version, so every value stored under an older one is dead at once, on every
+   * instance, even one computed from data read before the change (it carries the older version).
+   */
+  bumpVersions(versionKeys: readonly string[], ttlSeconds: number): Promise<void>;
   stats(): CacheStats;
   ping(): Promise<void>;
 }
@@ -97,6 +109,23 @@ export function createCacheService(redis: Redis | null): CacheService {
       }
       counters.invalidated += count;
       return count;
+    },
+    async getVersioned<T>(key: string, versionKey: string) {
+      const [version, stored] = await store.getMany([versionKey, key]);
+      const current = version == null ? null : (JSON.parse(version) as string);
+      const entry = stored == null ? undefined : (JSON.parse(stored) as { version: string | null; value: T });
+      const fresh = entry !== undefined && entry.version === current;
+      counters[fresh ? 'hits' : 'misses']++;
+      return { value: fresh ? entry.value : undefined, version: current };
+    },
+    async setVersioned(key, value, version, ttlSeconds) {
+      await service.set(key, { version, value }, ttlSeconds);
+    },
+    async bumpVersions(versionKeys, ttlSeconds) {
+      await service.setMany(
+        versionKeys.map((versionKey) => [versionKey, randomUUID()] as const),
+        ttlSeconds,
+      );
     },
     stats() {
       const reads = counters.hits + counters.misses;

@@ -6,25 +6,47 @@ export const anyRestaurant = 'all';
 /**
  * Generation counters folded into response-cache keys: bumping one makes every cached response that
  * depends on it unreachable at once (on every instance, through Redis), without scanning the cache.
- * Keys: `servio:cache-generation:<restaurant id | slug:<slug> | all>`.
+ * Keys: `servio:cache-generation:<restaurant id | slug:<slug> | all>`. Each bump is also published, so
+ * every instance's in-process tier drops what depends on it (`onBump`); after a lost subscription the
+ * listeners hear `null` (everything changed).
  */
 export interface CacheGenerations {
   read(scopes: readonly string[]): Promise<number[]>;
   bump(scopes: readonly string[]): Promise<void>;
+  onBump(listener: (scopes: readonly string[] | null) => void): void;
+  close(): Promise<void>;
 }
 
-export function createCacheGenerations(redis: Redis | null): CacheGenerations {
+export function createCacheGenerations(redis: Redis | null, onError: (error: unknown) => void = () => {}): CacheGenerations {
+  const listeners: Array<(scopes: readonly string[] | null) => void> = [];
+  const notify = (scopes: readonly string[] | null) => {
+    for (const listener of listeners) listener(scopes);
+  };
   const key = (scope: string) => redisKey('cache-generation', scope);
   if (redis) {
+    // ioredis's keyPrefix does not apply to channels: add it, so separate deployments stay apart.
+    const channel = `${redis.options.keyPrefix ?? ''}${redisKey('cache-generation')}`;
+    const subscriber = redis.duplicate();
+    subscriber.on('error', onError);
+    subscriber.on('message', (_channel: string, message: string) => notify(JSON.parse(message) as string[]));
+    // Messages sent while disconnected are lost: on every (re)subscription, assume everything changed.
+    subscriber.on('ready', () => notify(null));
+    subscriber.subscribe(channel).catch(onError);
     return {
       async read(scopes) {
         if (scopes.length === 0) return [];
         return (await redis.mget(...scopes.map(key))).map((value) => Number(value ?? 0));
       },
       async bump(scopes) {
+        notify(scopes);
         const pipeline = redis.multi();
         for (const scope of scopes) pipeline.incr(key(scope));
+        pipeline.publish(channel, JSON.stringify(scopes));
         await pipeline.exec();
+      },
+      onBump: (listener) => listeners.push(listener),
+      async close() {
+        subscriber.disconnect();
       },
     };
   }
@@ -35,6 +57,9 @@ export function createCacheGenerations(redis: Redis | null): CacheGenerations {
     },
     async bump(scopes) {
       for (const scope of scopes) counters.set(scope, (counters.get(scope) ?? 0) + 1);
+      notify(scopes);
     },
+    onBump: (listener) => listeners.push(listener),
+    async close() {},
   };
 }
