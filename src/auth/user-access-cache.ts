@@ -33,8 +33,23 @@ export function createUserAccessCache(deps: {
   const { cache, load, onError } = deps;
   const entryKey = (userId: string) => redisKey('user-access', userId);
   const versionKey = (userId: string) => redisKey('user-access-version', userId);
+  // Invalidations that could not be written: until one gets through, the cache is not trusted at all,
+  // so an entry from before the change can never be served once the cache is back.
+  const unwritten = new Set<string>();
+  const flush = async (userIds: readonly string[]) => {
+    try {
+      await cache.bumpVersions(userIds.map(versionKey), versionTtlSeconds);
+      for (const userId of userIds) unwritten.delete(userId);
+      return true;
+    } catch (error) {
+      for (const userId of userIds) unwritten.add(userId);
+      onError(error);
+      return false;
+    }
+  };
   return {
     async get(userId) {
+      if (unwritten.size > 0 && !(await flush([...unwritten]))) return (await load([userId]))[0] ?? null;
       const cached = await cache.getVersioned<StoredAccess>(entryKey(userId), versionKey(userId)).catch((error: unknown) => {
         onError(error);
         return null;
@@ -48,7 +63,7 @@ export function createUserAccessCache(deps: {
       return access ?? null;
     },
     async invalidate(userIds) {
-      await cache.bumpVersions(userIds.map(versionKey), versionTtlSeconds).catch(onError);
+      await flush(userIds);
     },
   };
 }

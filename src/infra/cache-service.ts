@@ -43,6 +43,8 @@ export interface CacheService {
 interface Store {
   getMany(keys: readonly string[]): Promise<Array<string | null>>;
   setMany(entries: ReadonlyArray<readonly [string, string]>, ttlSeconds: number): Promise<void>;
+  /** Like setMany, but a failure is always thrown: a lost version bump would let stale values live. */
+  setVersions(entries: ReadonlyArray<readonly [string, string]>, ttlSeconds: number): Promise<void>;
   delete(keys: readonly string[]): Promise<void>;
   scan(pattern: string): AsyncIterable<string[]>;
   ping(): Promise<void>;
@@ -122,8 +124,8 @@ export function createCacheService(redis: Redis | null): CacheService {
       await service.set(key, { version, value }, ttlSeconds);
     },
     async bumpVersions(versionKeys, ttlSeconds) {
-      await service.setMany(
-        versionKeys.map((versionKey) => [versionKey, randomUUID()] as const),
+      await store.setVersions(
+        versionKeys.map((versionKey) => [versionKey, JSON.stringify(randomUUID())] as const),
         ttlSeconds,
       );
     },
@@ -147,6 +149,13 @@ function redisStore(redis: Redis): Store {
       const pipeline = redis.multi();
       for (const [key, value] of entries) pipeline.set(key, value, 'EX', ttlSeconds);
       await pipeline.exec();
+    },
+    async setVersions(entries, ttlSeconds) {
+      const pipeline = redis.multi();
+      for (const [key, value] of entries) pipeline.set(key, value, 'EX', ttlSeconds);
+      const results = await pipeline.exec();
+      const failed = results?.find(([error]) => error)?.[0];
+      if (failed) throw failed;
     },
     async delete(keys) {
       await redis.unlink(...keys);
@@ -178,6 +187,10 @@ function memoryStore(): Store {
     },
     async setMany(items, ttlSeconds) {
       for (const [key, value] of items) entries.set(key, { value, expiresAt: Date.now() + ttlSeconds * 1000 });
+    },
+    // In process, a write cannot fail.
+    async setVersions(items, ttlSeconds) {
+      await this.setMany(items, ttlSeconds);
     },
     async delete(keys) {
       for (const key of keys) entries.delete(key);
