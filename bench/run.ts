@@ -97,6 +97,17 @@ const partnerMenu = `query PartnerPublicMenu($slug: String!) {
 const ordersQuery =
   'query ManagerOrders($restaurantId: ID!, $first: Int!) { orders(restaurantId: $restaurantId, first: $first) { edges { node { id status total { amount currency } items { name quantity lineTotal { amount currency } menuItem { id name } } } } } }';
 
+/** Where two JSON values first differ, for a readable failure. */
+function firstDifference(left: unknown, right: unknown, path = '$'): string {
+  if (typeof left !== 'object' || left === null || typeof right !== 'object' || right === null)
+    return `${path}: ${JSON.stringify(left)} ≠ ${JSON.stringify(right)}`;
+  for (const key of new Set([...Object.keys(left), ...Object.keys(right)])) {
+    const [l, r] = [(left as Record<string, unknown>)[key], (right as Record<string, unknown>)[key]];
+    if (!isDeepStrictEqual(l, r)) return firstDifference(l, r, `${path}.${key}`);
+  }
+  return `${path} (same keys, different values)`;
+}
+
 async function main() {
   const started = Date.now();
   await build();

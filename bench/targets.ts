@@ -15,18 +15,17 @@ export async function freePort(): Promise<number> {
 }
 
 /** Waits until `url` answers 200, or throws after `timeoutMs` (with what the process printed). */
-export async function waitFor(url: string, child: ChildProcess, output: string[], timeoutMs = 60_000): Promise<void> {
+export async function waitFor(url: string, child: ChildProcess, output: string[], timeoutMs = 180_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
+  let last = 'no answer';
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`${url}: the process exited (${child.exitCode}):\n${output.join('')}`);
-    const ok = await fetch(url).then(
-      (response) => response.ok,
-      () => false,
-    );
-    if (ok) return;
+    const response = await fetch(url).catch((error: unknown) => String(error));
+    if (typeof response !== 'string' && response.ok) return;
+    last = typeof response === 'string' ? response : `${response.status} ${await response.text()}`;
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
-  throw new Error(`${url} did not answer within ${timeoutMs} ms:\n${output.join('')}`);
+  throw new Error(`${url} did not answer 200 within ${timeoutMs} ms (last: ${last}):\n${output.join('')}`);
 }
 
 /** A private redis-server (no persistence), so its command counts are the server's alone. */

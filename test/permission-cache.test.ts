@@ -1,40 +1,10 @@
-import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCacheService } from '../src/infra/cache-service.js';
-import { createServer } from '../src/server.js';
+import { anotherInstance, type Instance, sharedRedis } from './testkit/another-instance.js';
 import { startPrivateRedis } from './testkit/private-redis.js';
-import { aRestaurant, aUser, uniqueSuffix } from './testkit/seed-builder.js';
-import { countStatements, errorCode, type Json, startTestServer, type TestServer } from './testkit/test-server.js';
-
-/**
- * A second server instance: its own Fastify, Apollo and Redis connection (so its own cache service),
- * sharing the database and the Redis of `base`, as two replicas behind a load balancer do.
- */
-async function anotherInstance(base: TestServer, redisUrl: string, keyPrefix: string) {
-  const redis = new Redis(redisUrl, { keyPrefix, lazyConnect: true });
-  await redis.connect();
-  const infra = { ...base.infra, redis, cacheService: createCacheService(redis) };
-  const app: FastifyInstance = await createServer(infra);
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  const address = app.server.address();
-  const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-  return {
-    infra,
-    async graphql(query: string, variables: Record<string, unknown>, headers: Record<string, string>) {
-      const response = await fetch(`${url}/graphql`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-forwarded-for': base.clientIp, ...headers },
-        body: JSON.stringify({ query, variables }),
-      });
-      return (await response.json()) as Json;
-    },
-    async close() {
-      await app.close();
-      redis.disconnect();
-    },
-  };
-}
+import { aRestaurant, aUser } from './testkit/seed-builder.js';
+import { countStatements, errorCode, startTestServer, type TestServer } from './testkit/test-server.js';
 
 const ordersOf = 'query($r: ID!) { orders(restaurantId: $r, first: 1) { edges { node { id } } } }';
 const removeMember = 'mutation($r: ID!, $u: ID!) { removeMember(restaurantId: $r, userId: $u) }';
@@ -44,28 +14,21 @@ const renameRestaurant = 'mutation($input: UpdateRestaurantInput!) { updateResta
 
 describe('permission cache shared by two instances', () => {
   let base: TestServer;
-  let privateRedis: Awaited<ReturnType<typeof startPrivateRedis>> | undefined;
-  let a: Awaited<ReturnType<typeof anotherInstance>>;
-  let b: Awaited<ReturnType<typeof anotherInstance>>;
+  let redis: Awaited<ReturnType<typeof sharedRedis>>;
+  let a: Instance;
+  let b: Instance;
 
   beforeAll(async () => {
     base = await startTestServer();
-    // The run's Redis in CI; else one of this test's own, so the two instances still share one.
-    let redisUrl = inject('redisUrl');
-    if (!redisUrl) {
-      privateRedis = await startPrivateRedis();
-      if ('skipped' in privateRedis) throw new Error(`this suite needs redis-server: ${privateRedis.skipped}`);
-      redisUrl = privateRedis.url;
-    }
-    const keyPrefix = `${inject('redisKeyPrefix') ?? ''}permissions-${uniqueSuffix()}:`;
-    a = await anotherInstance(base, redisUrl, keyPrefix);
-    b = await anotherInstance(base, redisUrl, keyPrefix);
-  });
+    redis = await sharedRedis();
+    a = await anotherInstance(base, redis);
+    b = await anotherInstance(base, redis);
+  }, 180_000);
   afterAll(async () => {
     await a?.close();
     await b?.close();
     await base?.close();
-    if (privateRedis && 'stop' in privateRedis) await privateRedis.stop();
+    await redis?.stop();
   });
 
   it('authenticates a warm request without SQL, and a removed member loses access at once on the other instance', async () => {
