@@ -105,9 +105,10 @@ app.post('/order', async (request, reply) => {
       ],
     );
     await client.query(
-      `WITH moved AS (
+      `WITH locked AS (SELECT id FROM "InventoryItem" WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE),
+       moved AS (
          UPDATE "InventoryItem" i SET quantity = i.quantity + d.delta, "updatedAt" = now()
-         FROM unnest($1::text[], $2::numeric[]) AS d(id, delta) WHERE i.id = d.id RETURNING i.id, d.delta, i.quantity)
+         FROM unnest($1::text[], $2::numeric[]) AS d(id, delta), locked WHERE i.id = d.id AND locked.id = i.id RETURNING i.id, d.delta, i.quantity)
        INSERT INTO "InventoryAdjustment" (id, "restaurantId", "inventoryItemId", delta, "quantityAfter", reason, "orderId", "actorId")
        SELECT gen_random_uuid()::text, $3, id, delta, quantity, 'ORDER', $4, $5 FROM moved`,
       [[...usage.keys()], [...usage.values()].map(String), input.restaurantId, orderId, input.userId],

@@ -45,7 +45,8 @@ export function evaluate(workload: Workload) {
   const ceiling = workload.ceiling ? summary(workload.ceiling) : undefined;
   const ratio = ceiling ? servio.rps / ceiling.rps : undefined;
   const checks: string[] = [];
-  let pass = servio.errors === 0;
+  // A run that completed nothing proves nothing: it fails, as do the ceiling's own errors (its numbers would be wrong).
+  let pass = servio.errors === 0 && servio.requests > 0 && (ceiling === undefined || (ceiling.errors === 0 && ceiling.requests > 0));
   if (workload.minRatio !== undefined && ratio !== undefined) {
     checks.push(`ratio ≥ ${workload.minRatio}`);
     pass &&= ratio >= workload.minRatio;
