@@ -53,7 +53,8 @@ const envSchema = z
     RATE_LIMIT_ANONYMOUS_HTTP: rateLimitTier.default({ limit: 100, durationSeconds: 900 }),
     QUERY_MAX_DEPTH: positiveInt.default(10),
     // Sized so one page of 50 orders with their lines, menu items and categories (cost ~3,750) fits.
-    QUERY_MAX_COST: positiveInt.default(5_000),
+    // Admits the largest documented page: orders(first: 100) with their lines and menu items (≈ 10,000).
+    QUERY_MAX_COST: positiveInt.default(20_000),
     QUERY_MAX_LIST_SIZE: positiveInt.default(100),
     QUERY_MAX_ALIASES: positiveInt.default(30),
     QUERY_MAX_ROOT_FIELDS: positiveInt.default(10),

@@ -16,7 +16,6 @@ import { registerHttpErrorHandlers, stampRequestIdOnErrors } from './http/http-e
 import { registerMetricsRoute } from './http/metrics.route.js';
 import { registerRequestMetrics } from './http/request-metrics.hook.js';
 import { registerHttpSecurity } from './http/security.js';
-import { findUserAccess } from './modules/identity/identity.loaders.js';
 import { createModuleServices, createMutationMetrics } from './modules/index.js';
 import { createBusinessMetricsPlugin } from './plugins/business-metrics.plugin.js';
 import { createDatabaseOutagePlugin } from './plugins/database-outage.plugin.js';
@@ -32,6 +31,8 @@ import { manifestPath } from './plugins/persisted-queries/paths.js';
 import { registerTrustedDocuments } from './plugins/persisted-queries/trusted-documents.hook.js';
 import { createQueryLimitRules, createQueryLimitsPlugin } from './plugins/query-limits/index.js';
 import { createCacheGenerations } from './plugins/response-cache/cache-generations.js';
+import { registerResponseFastPath } from './plugins/response-cache/fast-path.hook.js';
+import { createLocalResponses } from './plugins/response-cache/local-responses.js';
 import { createResponseCachePlugins } from './plugins/response-cache/response-cache.plugin.js';
 import { createSentryPlugin } from './plugins/sentry.plugin.js';
 import { createTransportPlugin } from './plugins/transport.plugin.js';
@@ -74,14 +75,30 @@ export async function createServer(infra: Runtime): Promise<FastifyInstance> {
   const { db, events, logger, metrics, externalServices } = infra;
   const services = {
     events,
-    ...createModuleServices({ prisma: db.prisma, events, config, logger, metrics, externalServices, accessTokens }),
+    ...createModuleServices({
+      prisma: db.prisma,
+      events,
+      config,
+      logger,
+      metrics,
+      externalServices,
+      accessTokens,
+      cache: infra.cacheService,
+    }),
   };
   const authenticate = createAuthenticator({
     accessTokens,
     authenticateApiKey: (secret) => services.apiKeys.authenticate(secret),
-    loadUserAccess: async (userId) => (await findUserAccess(infra.db.prisma, [userId]))[0] ?? null,
+    loadUserAccess: (userId) => services.userAccess.get(userId),
   });
 
+  // Every instance drops its in-process cached answers when any instance bumps a generation.
+  const generations = createCacheGenerations(infra.redis, (error) =>
+    app.log.warn({ component: 'response-cache', err: error }, 'cache invalidation channel failed'),
+  );
+  const localResponses = createLocalResponses({ maxEntries: 1_000, maxAgeMs: 10_000 });
+  generations.onBump((scopes) => localResponses.invalidate(scopes));
+  app.addHook('onClose', () => generations.close());
   const schema = createSchema({ rateLimits: config.rateLimits, redis: infra.redis });
   const createContext = createContextFactory({ prisma: infra.db.prisma, services });
   const manifest = loadManifest(manifestPath);
@@ -118,13 +135,7 @@ export async function createServer(infra: Runtime): Promise<FastifyInstance> {
       createDatabaseOutagePlugin(),
       createGatewayOnlyPlugin(config.gateway),
       // After the limits: a refused operation never reaches the cache.
-      ...createResponseCachePlugins({
-        keyv: infra.cache.keyv,
-        generations: createCacheGenerations(infra.redis, (error) =>
-          infra.logger.warn({ component: 'response-cache', err: error }, 'cache generations unavailable'),
-        ),
-        metrics: infra.metrics,
-      }),
+      ...createResponseCachePlugins({ keyv: infra.cache.keyv, generations, metrics: infra.metrics }),
       ...(infra.errorTracking.enabled ? [createSentryPlugin()] : []),
       // Apollo's usage reporting when configured; else explicitly off (Apollo would enable it from APOLLO_KEY).
       createUsageReportingPlugin(config.usageReporting),
@@ -151,6 +162,8 @@ export async function createServer(infra: Runtime): Promise<FastifyInstance> {
       }
     });
     registerTrustedDocuments(graphql, { manifest, enforceForAll: config.persistedQueriesOnly });
+    // After authentication and the manifest check: only anonymous callers' public answers are served from memory.
+    registerResponseFastPath(graphql, { local: localResponses, metrics: infra.metrics });
     stampRequestIdOnErrors(graphql);
     if (config.explorerEnabled) registerExplorerPolicy(graphql);
     // One path, two protocols: HTTP for queries and mutations, graphql-ws (a GET upgrade) for subscriptions.

@@ -43,7 +43,20 @@ describe('query limits', () => {
 
     expect(status).toBe(200);
     expect(body.errors).toBeUndefined();
-    expect((body as { extensions?: unknown }).extensions).toEqual({ cost: { requestedQueryCost: 1, maximumAvailable: 5000 } });
+    expect((body as { extensions?: unknown }).extensions).toEqual({ cost: { requestedQueryCost: 1, maximumAvailable: 20_000 } });
+  });
+
+  it('admits the documented maximum page: orders(first: 100) with their lines and menu items', async () => {
+    const query = `query($r: ID!) { orders(restaurantId: $r, first: 100) { totalCount pageInfo { hasNextPage endCursor } edges { node {
+      id status total { amount currency } items { name quantity lineTotal { amount currency } menuItem { id name } } } } } }`;
+    const { status, body } = await server.graphql(query, { r: 'any' });
+
+    // Past the cost limit, to authorisation (anonymous here), with a cost well above the old default of 5,000.
+    expect(status).toBe(200);
+    expect(body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    const cost = (body as { extensions?: { cost?: { requestedQueryCost: number; maximumAvailable: number } } }).extensions?.cost;
+    expect(cost?.requestedQueryCost).toBeGreaterThan(5_000);
+    expect(cost?.requestedQueryCost).toBeLessThanOrEqual(cost?.maximumAvailable ?? 0);
   });
 
   it('charges lists by their assumed size', async () => {
@@ -145,9 +158,9 @@ describe('query limits', () => {
     const fragments = Array.from({ length: 40 }, (_, index) => `fragment F${index} on Restaurant { ...F${index + 1} ...F${index + 1} }`);
     const query = `{ restaurant(slug: "x") { ...F0 } } ${fragments.join(' ')} fragment F40 on Restaurant { id }`;
 
-    const error = expectRejected(await server.graphql(query), 'COST_LIMIT_EXCEEDED', 10_000, 5_000);
+    const error = expectRejected(await server.graphql(query), 'COST_LIMIT_EXCEEDED', 10_000, 20_000);
     expect(error?.message).toBe(
-      'Query cost exceeds the maximum of 5000: the estimate was stopped after 10000 selections (fragments inlined).',
+      'Query cost exceeds the maximum of 20000: the estimate was stopped after 10000 selections (fragments inlined).',
     );
   });
 

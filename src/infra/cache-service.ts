@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Redis } from './redis.js';
 
 export interface CacheStats {
@@ -24,6 +25,17 @@ export interface CacheService {
   delete(key: string): Promise<void>;
   /** Deletes every key matching a glob (`servio:menu:r1:*`), with SCAN, never KEYS; returns how many. */
   invalidate(pattern: string): Promise<number>;
+  /**
+   * A value stored with `setVersioned`, if `versionKey` still holds the version it was stored under
+   * (one round trip; counted as one hit or miss). `version` is the current one, to store a fresh value with.
+   */
+  getVersioned<T>(key: string, versionKey: string): Promise<{ value: T | undefined; version: string | null }>;
+  setVersioned(key: string, value: unknown, version: string | null, ttlSeconds: number): Promise<void>;
+  /**
+   * Gives each version key a new version, so every value stored under an older one is dead at once, on every
+   * instance, even one computed from data read before the change (it carries the older version).
+   */
+  bumpVersions(versionKeys: readonly string[], ttlSeconds: number): Promise<void>;
   stats(): CacheStats;
   ping(): Promise<void>;
 }
@@ -31,6 +43,8 @@ export interface CacheService {
 interface Store {
   getMany(keys: readonly string[]): Promise<Array<string | null>>;
   setMany(entries: ReadonlyArray<readonly [string, string]>, ttlSeconds: number): Promise<void>;
+  /** Like setMany, but a failure is always thrown: a lost version bump would let stale values live. */
+  setVersions(entries: ReadonlyArray<readonly [string, string]>, ttlSeconds: number): Promise<void>;
   delete(keys: readonly string[]): Promise<void>;
   scan(pattern: string): AsyncIterable<string[]>;
   ping(): Promise<void>;
@@ -98,6 +112,23 @@ export function createCacheService(redis: Redis | null): CacheService {
       counters.invalidated += count;
       return count;
     },
+    async getVersioned<T>(key: string, versionKey: string) {
+      const [version, stored] = await store.getMany([versionKey, key]);
+      const current = version == null ? null : (JSON.parse(version) as string);
+      const entry = stored == null ? undefined : (JSON.parse(stored) as { version: string | null; value: T });
+      const fresh = entry !== undefined && entry.version === current;
+      counters[fresh ? 'hits' : 'misses']++;
+      return { value: fresh ? entry.value : undefined, version: current };
+    },
+    async setVersioned(key, value, version, ttlSeconds) {
+      await service.set(key, { version, value }, ttlSeconds);
+    },
+    async bumpVersions(versionKeys, ttlSeconds) {
+      await store.setVersions(
+        versionKeys.map((versionKey) => [versionKey, JSON.stringify(randomUUID())] as const),
+        ttlSeconds,
+      );
+    },
     stats() {
       const reads = counters.hits + counters.misses;
       return { ...counters, hitRate: reads === 0 ? 0 : counters.hits / reads };
@@ -120,6 +151,13 @@ function redisStore(redis: Redis): Store {
       const pipeline = redis.multi();
       for (const [key, value] of entries) pipeline.set(key, value, 'EX', ttlSeconds);
       await pipeline.exec().catch(() => undefined);
+    },
+    async setVersions(entries, ttlSeconds) {
+      const pipeline = redis.multi();
+      for (const [key, value] of entries) pipeline.set(key, value, 'EX', ttlSeconds);
+      const results = await pipeline.exec();
+      const failed = results?.find(([error]) => error)?.[0];
+      if (failed) throw failed;
     },
     async delete(keys) {
       await redis.unlink(...keys);
@@ -151,6 +189,10 @@ function memoryStore(): Store {
     },
     async setMany(items, ttlSeconds) {
       for (const [key, value] of items) entries.set(key, { value, expiresAt: Date.now() + ttlSeconds * 1000 });
+    },
+    // In process, a write cannot fail.
+    async setVersions(items, ttlSeconds) {
+      await this.setMany(items, ttlSeconds);
     },
     async delete(keys) {
       for (const key of keys) entries.delete(key);

@@ -2,6 +2,7 @@ import type { AccessTokens } from '../auth/access-tokens.js';
 import type { Config } from '../config.js';
 import type { EventBus } from '../events/event-bus.js';
 import type { Resolvers } from '../generated/graphql.js';
+import type { CacheService } from '../infra/cache-service.js';
 import type { Db } from '../infra/db.js';
 import type { ExternalServices } from '../infra/external-services.js';
 import type { Logger } from '../infra/logger.js';
@@ -16,6 +17,8 @@ export interface ModuleDeps {
   metrics: Metrics;
   externalServices: ExternalServices;
   accessTokens: AccessTokens;
+  /** Application-data cache (Redis when configured). */
+  cache: CacheService;
   /** The services of the modules listed before this one (see `requireServices`). */
   services: Readonly<Record<string, unknown>>;
 }

@@ -24,10 +24,11 @@ export function crossedReorderThreshold(change: StockChange): boolean {
 }
 
 /**
- * Applies stock movements inside the caller's transaction, each recorded as an adjustment.
- * Decrements are conditional updates (`quantity >= needed` in the same statement), so concurrent
- * orders can never take stock below zero unless the restaurant allows it. Items are updated in id
- * order, so two transactions never wait on each other's rows in opposite orders.
+ * Applies stock movements inside the caller's transaction in two statements, whatever their number: one
+ * conditional UPDATE (`quantity + delta >= 0` checked in the statement itself, so concurrent orders can
+ * never take stock below zero unless the restaurant allows it) and one INSERT of the adjustments that
+ * record them. Rows are locked in id order, so two transactions never wait on each other's rows in
+ * opposite orders; callers run this last, so the locks are held only until COMMIT.
  */
 export async function applyStockMovements(
   tx: Tx,
@@ -40,44 +41,67 @@ export async function applyStockMovements(
     allowNegative: boolean;
   },
 ): Promise<StockChange[]> {
-  const changes: StockChange[] = [];
-  const sorted = [...options.movements].sort((a, b) => a.inventoryItemId.localeCompare(b.inventoryItemId));
-  for (const { inventoryItemId, delta } of sorted) {
-    if (delta.isZero()) continue;
-    const taking = delta.isNegative();
-    const updated = await tx.inventoryItem.updateMany({
-      where: {
-        id: inventoryItemId,
-        restaurantId: options.restaurantId,
-        ...(taking && !options.allowNegative ? { quantity: { gte: delta.negated() } } : {}),
-      },
-      data: { quantity: { increment: delta } },
-    });
-    const item = await tx.inventoryItem.findUniqueOrThrow({ where: { id: inventoryItemId } });
-    if (updated.count === 0) {
-      throw new ConflictError(
-        `Not enough "${item.name}" in stock: ${item.quantity.toString()} ${item.unit} left, ${delta.negated().toString()} needed.`,
-        {
-          inventoryItemId,
-          available: item.quantity.toString(),
-          needed: delta.negated().toString(),
-        },
-      );
-    }
-    await tx.inventoryAdjustment.create({
-      data: {
-        restaurantId: options.restaurantId,
-        inventoryItemId,
-        delta,
-        quantityAfter: item.quantity,
-        reason: options.reason,
-        orderId: options.orderId,
-        actorId: scope.viewer.kind === 'user' ? scope.viewer.userId : null,
-      },
-    });
-    changes.push({ inventoryItemId, before: item.quantity.minus(delta), after: item.quantity, reorderThreshold: item.reorderThreshold });
-  }
-  return changes;
+  const movements = netMovements(options.movements);
+  if (movements.length === 0) return [];
+  const ids = movements.map((movement) => movement.inventoryItemId);
+  const deltas = movements.map((movement) => movement.delta.toString());
+  const moved = await tx.$queryRaw<MovedRow[]>`
+    WITH wanted AS (SELECT * FROM unnest(${ids}::text[], ${deltas}::numeric[]) AS wanted(id, delta)),
+    locked AS (
+      SELECT item.id FROM "InventoryItem" item JOIN wanted ON wanted.id = item.id
+      WHERE item."restaurantId" = ${options.restaurantId}
+      ORDER BY item.id FOR UPDATE OF item
+    )
+    UPDATE "InventoryItem" item SET quantity = item.quantity + wanted.delta, "updatedAt" = now()
+    FROM wanted, locked
+    WHERE item.id = wanted.id AND locked.id = item.id AND (${options.allowNegative} OR item.quantity + wanted.delta >= 0)
+    RETURNING item.id, item.quantity::text AS quantity, item."reorderThreshold"::text AS "reorderThreshold"`;
+  if (moved.length < movements.length) await throwShortage(tx, movements, new Set(moved.map((row) => row.id)));
+  const byId = new Map(moved.map((row) => [row.id, row]));
+  const changes = movements.map(({ inventoryItemId, delta }) => {
+    const row = byId.get(inventoryItemId) as MovedRow;
+    const after = new Prisma.Decimal(row.quantity);
+    return { inventoryItemId, delta, before: after.minus(delta), after, reorderThreshold: new Prisma.Decimal(row.reorderThreshold) };
+  });
+  await tx.inventoryAdjustment.createMany({
+    data: changes.map((change) => ({
+      restaurantId: options.restaurantId,
+      inventoryItemId: change.inventoryItemId,
+      delta: change.delta,
+      quantityAfter: change.after,
+      reason: options.reason,
+      orderId: options.orderId,
+      actorId: scope.viewer.kind === 'user' ? scope.viewer.userId : null,
+    })),
+  });
+  return changes.map(({ delta: _delta, ...change }) => change);
+}
+
+/** One movement per item (summed), none of zero. */
+function netMovements(movements: readonly StockMovement[]): StockMovement[] {
+  const totals = new Map<string, Decimal>();
+  for (const { inventoryItemId, delta } of movements)
+    totals.set(inventoryItemId, (totals.get(inventoryItemId) ?? new Prisma.Decimal(0)).plus(delta));
+  return [...totals].filter(([, delta]) => !delta.isZero()).map(([inventoryItemId, delta]) => ({ inventoryItemId, delta }));
+}
+
+interface MovedRow {
+  id: string;
+  quantity: string;
+  reorderThreshold: string;
+}
+
+/** Names the first item (in id order) that lacked stock; the caller's transaction rolls back. */
+async function throwShortage(tx: Tx, movements: readonly StockMovement[], moved: ReadonlySet<string>): Promise<never> {
+  const short = movements
+    .filter((movement) => !moved.has(movement.inventoryItemId))
+    .sort((a, b) => a.inventoryItemId.localeCompare(b.inventoryItemId));
+  const [{ inventoryItemId, delta }] = short as [StockMovement];
+  const item = await tx.inventoryItem.findUniqueOrThrow({ where: { id: inventoryItemId } });
+  throw new ConflictError(
+    `Not enough "${item.name}" in stock: ${item.quantity.toString()} ${item.unit} left, ${delta.negated().toString()} needed.`,
+    { inventoryItemId, available: item.quantity.toString(), needed: delta.negated().toString() },
+  );
 }
 
 /** Stock the recipes of `lines` use: recipe quantity × portions, summed per inventory item. */

@@ -3,6 +3,7 @@ import { NotFoundError } from '../../errors.js';
 import type { Resolvers } from '../../generated/graphql.js';
 import type { OrderItem } from '../../generated/prisma/client.js';
 import { ordersSubscriptions } from './orders.subscriptions.js';
+import { selectsField } from './selects-field.js';
 
 const money = (amount: number, currency: string) => ({ amount, currency });
 
@@ -21,8 +22,8 @@ function primed<T extends { edges: Array<{ node: { id: string } }> }>(page: T, {
 
 export const ordersResolvers: Resolvers = {
   Query: {
-    orders: async (_parent, { restaurantId, ...filters }, context) =>
-      primed(await context.services.orders.list(restaurantId, filters), context),
+    orders: async (_parent, { restaurantId, ...filters }, context, info) =>
+      primed(await context.services.orders.list(restaurantId, { ...filters, withTotalCount: selectsField(info, 'totalCount') }), context),
     order: (_parent, { id }, { loaders }) => loaders.orderById.load(id),
   },
   Mutation: {
@@ -31,7 +32,8 @@ export const ordersResolvers: Resolvers = {
   },
   Subscription: ordersSubscriptions,
   Restaurant: {
-    orders: async (restaurant, filters, context) => primed(await context.services.orders.list(restaurant.id, filters), context),
+    orders: async (restaurant, filters, context, info) =>
+      primed(await context.services.orders.list(restaurant.id, { ...filters, withTotalCount: selectsField(info, 'totalCount') }), context),
   },
   Order: {
     __resolveReference: ({ id }, { loaders }) => loaders.orderById.load(id),

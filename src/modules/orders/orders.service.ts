@@ -5,11 +5,11 @@ import type { EventBus } from '../../events/event-bus.js';
 import type { Order, OrderStatus } from '../../generated/prisma/client.js';
 import { afterCursor, decodeCursor, toPage } from '../../infra/cursor.js';
 import type { Db } from '../../infra/db.js';
-import { isUniqueViolation } from '../../infra/prisma-errors.js';
 import { id, parseInput, text } from '../../validation/validate.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { applyStockMovements, crossedReorderThreshold, recipeUsage, type StockChange } from '../inventory/index.js';
-import { replayedOrder } from './idempotency.js';
+import { type RequestedOrder, replayedOrder } from './idempotency.js';
+import { readOrderMenu } from './order-menu.js';
 import { assertTransition } from './order-status.js';
 import { computeOrderTotals } from './order-totals.js';
 
@@ -49,6 +49,8 @@ export interface OrderFilters {
   to?: Date | null;
   first: number;
   after?: string | null;
+  /** Count the matching orders (a second statement) only when the caller selected `totalCount`. */
+  withTotalCount?: boolean;
 }
 
 const auditSnapshot = (order: Order) => ({ status: order.status, totalAmount: order.totalAmount, currency: order.currency });
@@ -68,82 +70,85 @@ export function createOrdersService(deps: { prisma: Db; events: EventBus }) {
     }
   }
 
+  /** The order an earlier request with this idempotency key created, if this request asks for the same order. */
+  async function replayed(requested: RequestedOrder & { restaurantId: string }): Promise<Order> {
+    const { restaurantId, idempotencyKey } = requested;
+    const stored = await prisma.order.findUniqueOrThrow({
+      where: { restaurantId_idempotencyKey: { restaurantId, idempotencyKey } },
+      include: { items: true },
+    });
+    return replayedOrder(stored, requested);
+  }
+
   return {
+    /**
+     * At most 8 statements, whatever the number of lines: the menu read, then BEGIN, the order (its
+     * idempotency key checked by the INSERT itself), its lines, the audit row, the stock update and its
+     * adjustments (last, so stock rows stay locked only until COMMIT), COMMIT. Nothing is read back.
+     */
     async create(rawInput: unknown, scope: RequestScope): Promise<Order> {
       const input = parseInput(createOrderInput, rawInput, 'input');
-      const existing = () =>
-        prisma.order.findUnique({
-          where: { restaurantId_idempotencyKey: { restaurantId: input.restaurantId, idempotencyKey: input.idempotencyKey } },
-          include: { items: true },
-        });
-      const earlier = await existing();
-      if (earlier) return replayedOrder(earlier, input);
+      const menu = await readOrderMenu(prisma, input.restaurantId, [...new Set(input.items.map((item) => item.menuItemId))]);
+      if (!menu) throw new NotFoundError('Restaurant', input.restaurantId);
+      const byId = new Map(menu.menuItems.map((item) => [item.id, item]));
+      const lines = input.items.map((line, index) => {
+        const menuItem = byId.get(line.menuItemId);
+        const field = `input.items.${index}.menuItemId`;
+        if (!menuItem) throw new ValidationError(field, `Menu item "${line.menuItemId}" is not on this restaurant's menu.`);
+        if (!menuItem.available) throw new ValidationError(field, `Menu item "${menuItem.name}" is not available.`);
+        return { menuItem, quantity: line.quantity, note: line.note ?? null, unitPriceAmount: menuItem.priceAmount };
+      });
+      const totals = computeOrderTotals(lines, menu.taxRateBps);
 
-      try {
-        const { order, stock } = await prisma.$transaction(async (tx) => {
-          const restaurant = await tx.restaurant.findUniqueOrThrow({ where: { id: input.restaurantId } });
-          const menuItems = await tx.menuItem.findMany({
-            where: { id: { in: input.items.map((item) => item.menuItemId) }, restaurantId: restaurant.id },
-            include: { ingredients: true },
-          });
-          const byId = new Map(menuItems.map((item) => [item.id, item]));
-          const lines = input.items.map((line, index) => {
-            const menuItem = byId.get(line.menuItemId);
-            const field = `input.items.${index}.menuItemId`;
-            if (!menuItem) throw new ValidationError(field, `Menu item "${line.menuItemId}" is not on this restaurant's menu.`);
-            if (!menuItem.available) throw new ValidationError(field, `Menu item "${menuItem.name}" is not available.`);
-            return { menuItem, quantity: line.quantity, note: line.note ?? null, unitPriceAmount: menuItem.priceAmount };
-          });
-          const totals = computeOrderTotals(lines, restaurant.taxRateBps);
-          const order = await tx.order.create({
-            data: {
-              restaurantId: restaurant.id,
+      const created = await prisma.$transaction(async (tx) => {
+        // ON CONFLICT DO NOTHING: a retry (even a concurrent one) of a committed key inserts nothing.
+        const [order] = await tx.order.createManyAndReturn({
+          data: [
+            {
+              restaurantId: input.restaurantId,
               idempotencyKey: input.idempotencyKey,
-              currency: restaurant.currency,
+              currency: menu.currency,
               customerName: input.customerName ?? null,
               customerPhone: input.customerPhone ?? null,
               notes: input.notes ?? null,
               createdById: scope.viewer.kind === 'user' ? scope.viewer.userId : null,
               ...totals,
-              items: {
-                create: lines.map((line, position) => ({
-                  position,
-                  menuItemId: line.menuItem.id,
-                  name: line.menuItem.name,
-                  unitPriceAmount: line.unitPriceAmount,
-                  quantity: line.quantity,
-                  lineTotalAmount: line.unitPriceAmount * line.quantity,
-                  note: line.note,
-                })),
-              },
             },
-          });
-          const stock = await applyStockMovements(tx, scope, {
-            restaurantId: restaurant.id,
-            movements: recipeUsage(lines.map((line) => ({ quantity: line.quantity, ingredients: line.menuItem.ingredients }))),
-            reason: 'ORDER',
-            orderId: order.id,
-            allowNegative: restaurant.allowNegativeStock,
-          });
-          await recordAudit(tx, scope, {
-            action: 'order.create',
-            entityType: 'Order',
-            entityId: order.id,
-            restaurantId: restaurant.id,
-            after: auditSnapshot(order),
-          });
-          return { order, stock };
+          ],
+          skipDuplicates: true,
         });
-        await publishAfterCommit(order.restaurantId, order.id, stock);
-        return order;
-      } catch (error) {
-        // A concurrent retry with the same key won the race: answer with its order.
-        if (isUniqueViolation(error)) {
-          const winner = await existing();
-          if (winner) return replayedOrder(winner, input);
-        }
-        throw error;
-      }
+        if (!order) return null;
+        await tx.orderItem.createMany({
+          data: lines.map((line, position) => ({
+            orderId: order.id,
+            position,
+            menuItemId: line.menuItem.id,
+            name: line.menuItem.name,
+            unitPriceAmount: line.unitPriceAmount,
+            quantity: line.quantity,
+            lineTotalAmount: line.unitPriceAmount * line.quantity,
+            note: line.note,
+          })),
+        });
+        await recordAudit(tx, scope, {
+          action: 'order.create',
+          entityType: 'Order',
+          entityId: order.id,
+          restaurantId: order.restaurantId,
+          after: auditSnapshot(order),
+        });
+        const stock = await applyStockMovements(tx, scope, {
+          restaurantId: order.restaurantId,
+          movements: recipeUsage(lines.map((line) => ({ quantity: line.quantity, ingredients: line.menuItem.ingredients }))),
+          reason: 'ORDER',
+          orderId: order.id,
+          allowNegative: menu.allowNegativeStock,
+        });
+        return { order, stock };
+      });
+      if (!created) return replayed(input);
+      await publishAfterCommit(created.order.restaurantId, created.order.id, created.stock);
+      return created.order;
     },
 
     async updateStatus(orderId: string, status: OrderStatus, scope: RequestScope): Promise<Order> {
@@ -192,7 +197,7 @@ export function createOrdersService(deps: { prisma: Db; events: EventBus }) {
     },
 
     /** A newest-first page of a restaurant's orders, keyed by (createdAt, id) so pages never skip or repeat. */
-    async list(restaurantId: string, filters: OrderFilters) {
+    async list(restaurantId: string, { withTotalCount = true, ...filters }: OrderFilters) {
       const { first, after, status, from, to } = parseInput(listOrdersInput, filters, 'args') as OrderFilters;
       const where = {
         restaurantId,
@@ -206,9 +211,10 @@ export function createOrdersService(deps: { prisma: Db; events: EventBus }) {
           orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
           take: first + 1,
         }),
-        prisma.order.count({ where }),
+        withTotalCount ? prisma.order.count({ where }) : null,
       ]);
-      return toPage(rows, first, totalCount);
+      // Not selected: never serialised, so no count was run.
+      return toPage(rows, first, totalCount ?? 0);
     },
   };
 }

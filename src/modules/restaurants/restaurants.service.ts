@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { RequestScope } from '../../auth/request-scope.js';
+import type { UserAccessCache } from '../../auth/user-access-cache.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../errors.js';
 import type { Membership, Prisma, Restaurant } from '../../generated/prisma/client.js';
 import type { Db, Tx } from '../../infra/db.js';
@@ -30,9 +31,18 @@ const changeRoleInput = z.object({ restaurantId: id, userId: id, role });
 
 const settingsOf = (restaurant: Restaurant) => restaurant.settings as { openingHours?: unknown } | null;
 
-/** Restaurant settings and membership. Owners change them; the last owner always stays. */
-export function createRestaurantsService(deps: { prisma: Db }) {
-  const { prisma } = deps;
+/**
+ * Restaurant settings and membership. Owners change them; the last owner always stays. Every committed
+ * membership change invalidates that user's cached permissions on every instance.
+ */
+export function createRestaurantsService(deps: { prisma: Db; userAccess: Pick<UserAccessCache, 'invalidate'> }) {
+  const { prisma, userAccess } = deps;
+
+  async function changedAccessOf<T extends { userId: string }>(membership: Promise<T>): Promise<T> {
+    const committed = await membership;
+    await userAccess.invalidate([committed.userId]);
+    return committed;
+  }
 
   /** Locks the restaurant's owner rows, so two owners cannot demote each other at once. */
   async function assertAnotherOwnerRemains(tx: Tx, restaurantId: string, userId: string) {
@@ -73,19 +83,23 @@ export function createRestaurantsService(deps: { prisma: Db }) {
     async addMember(rawInput: unknown, scope: RequestScope): Promise<Membership> {
       const input = parseInput(addMemberInput, rawInput, 'input');
       try {
-        return await prisma.$transaction(async (tx) => {
-          const user = await tx.user.findUnique({ where: { email: input.email } });
-          if (!user) throw new ValidationError('input.email', `No Servio account has the email "${input.email}".`);
-          const membership = await tx.membership.create({ data: { restaurantId: input.restaurantId, userId: user.id, role: input.role } });
-          await recordAudit(tx, scope, {
-            action: 'member.add',
-            entityType: 'Membership',
-            entityId: membership.id,
-            restaurantId: input.restaurantId,
-            after: { userId: user.id, role: input.role },
-          });
-          return membership;
-        });
+        return await changedAccessOf(
+          prisma.$transaction(async (tx) => {
+            const user = await tx.user.findUnique({ where: { email: input.email } });
+            if (!user) throw new ValidationError('input.email', `No Servio account has the email "${input.email}".`);
+            const membership = await tx.membership.create({
+              data: { restaurantId: input.restaurantId, userId: user.id, role: input.role },
+            });
+            await recordAudit(tx, scope, {
+              action: 'member.add',
+              entityType: 'Membership',
+              entityId: membership.id,
+              restaurantId: input.restaurantId,
+              after: { userId: user.id, role: input.role },
+            });
+            return membership;
+          }),
+        );
       } catch (error) {
         if (isUniqueViolation(error)) throw new ConflictError(`"${input.email}" is already a member of this restaurant.`);
         throw error;
@@ -94,27 +108,29 @@ export function createRestaurantsService(deps: { prisma: Db }) {
 
     async changeRole(rawInput: unknown, scope: RequestScope): Promise<Membership> {
       const input = parseInput(changeRoleInput, rawInput, 'input');
-      return prisma.$transaction(async (tx) => {
-        const current = await tx.membership.findUnique({
-          where: { userId_restaurantId: { userId: input.userId, restaurantId: input.restaurantId } },
-        });
-        if (!current) throw new NotFoundError('Member', input.userId);
-        if (current.role === 'OWNER' && input.role !== 'OWNER') await assertAnotherOwnerRemains(tx, input.restaurantId, input.userId);
-        const updated = await tx.membership.update({ where: { id: current.id }, data: { role: input.role } });
-        await recordAudit(tx, scope, {
-          action: 'member.role',
-          entityType: 'Membership',
-          entityId: current.id,
-          restaurantId: input.restaurantId,
-          before: { role: current.role },
-          after: { role: updated.role },
-        });
-        return updated;
-      });
+      return changedAccessOf(
+        prisma.$transaction(async (tx) => {
+          const current = await tx.membership.findUnique({
+            where: { userId_restaurantId: { userId: input.userId, restaurantId: input.restaurantId } },
+          });
+          if (!current) throw new NotFoundError('Member', input.userId);
+          if (current.role === 'OWNER' && input.role !== 'OWNER') await assertAnotherOwnerRemains(tx, input.restaurantId, input.userId);
+          const updated = await tx.membership.update({ where: { id: current.id }, data: { role: input.role } });
+          await recordAudit(tx, scope, {
+            action: 'member.role',
+            entityType: 'Membership',
+            entityId: current.id,
+            restaurantId: input.restaurantId,
+            before: { role: current.role },
+            after: { role: updated.role },
+          });
+          return updated;
+        }),
+      );
     },
 
     async removeMember(restaurantId: string, userId: string, scope: RequestScope): Promise<boolean> {
-      return prisma.$transaction(async (tx) => {
+      await prisma.$transaction(async (tx) => {
         const current = await tx.membership.findUnique({ where: { userId_restaurantId: { userId, restaurantId } } });
         if (!current) throw new NotFoundError('Member', userId);
         if (current.role === 'OWNER') await assertAnotherOwnerRemains(tx, restaurantId, userId);
@@ -126,8 +142,9 @@ export function createRestaurantsService(deps: { prisma: Db }) {
           restaurantId,
           before: { userId, role: current.role },
         });
-        return true;
       });
+      await userAccess.invalidate([userId]);
+      return true;
     },
   };
 }

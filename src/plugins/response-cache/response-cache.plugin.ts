@@ -6,6 +6,7 @@ import { rateLimitKeyOf } from '../../auth/viewer.js';
 import type { GraphQLContext } from '../../context.js';
 import type { Metrics } from '../../infra/metrics.js';
 import { anyRestaurant, type CacheGenerations } from './cache-generations.js';
+import { scopesHeaderName } from './fast-path.hook.js';
 import { generationScopes } from './restaurant-references.js';
 
 /**
@@ -37,11 +38,14 @@ export function createResponseCachePlugins(deps: {
   const invalidation: ApolloServerPlugin<GraphQLContext> = {
     async requestDidStart() {
       return {
-        async willSendResponse({ contextValue, operation, metrics, response, overallCachePolicy }) {
+        async willSendResponse({ contextValue, operation, metrics, response, overallCachePolicy, request }) {
           if (operation?.operation === 'query') {
             const result = metrics.responseCacheHit ? 'hit' : overallCachePolicy.policyIfCacheable() ? 'miss' : 'bypass';
             response.http.headers.set('x-cache', result.toUpperCase());
             if (result !== 'bypass') deps.metrics.increment('cache.responses', 1, { result });
+            // For the in-process tier (fast-path.hook.ts), which stores anonymous public answers.
+            if (result !== 'bypass' && contextValue.viewer.kind === 'anonymous')
+              response.http.headers.set(scopesHeaderName, generationScopes(operation, request.variables ?? {}).join(','));
           }
           const writes = contextValue.scope.writes;
           if (!writes || writes.size === 0) return;

@@ -1,0 +1,381 @@
+/**
+ * `npm run bench [-- --quick] [-- --database postgresql://…]`: Servio against the ceilings, side by side.
+ * See README, "Benchmark". Writes bench/results/latest.json and latest.md and prints the table.
+ */
+import { execFileSync } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
+import { Redis } from 'ioredis';
+import pg from 'pg';
+import { createAccessTokens } from '../src/auth/access-tokens.js';
+import { loadConfig } from '../src/config.js';
+import { createDatabase } from '../src/infra/db.js';
+import { applyPendingMigrations } from '../src/infra/migrations/migrator.js';
+import { type BenchData, generateBenchData } from './bench-data.js';
+import type { LoadResult, LoadSpec } from './load-worker.js';
+import { cpuMs, redisCommands, rssMb, sqlStatements } from './probes.js';
+import { evaluate, type Measured, markdownTable, type Workload } from './report.js';
+import { ask, forkBench, freePort, root, startRedis, startServer, waitFor } from './targets.js';
+
+const quick = process.argv.includes('--quick');
+const adminUrl = process.argv[process.argv.indexOf('--database') + 1]?.startsWith('postgres')
+  ? (process.argv[process.argv.indexOf('--database') + 1] as string)
+  : 'postgresql://postgres@127.0.0.1:5432/postgres';
+const rounds = quick ? 2 : 5;
+const seconds = quick ? 3 : 10;
+const poolSize = 10;
+const databaseName = 'servio_bench';
+const databaseUrl = Object.assign(new URL(adminUrl), { pathname: `/${databaseName}` }).toString();
+
+async function newestMtime(dir: string): Promise<number> {
+  const entries = await readdir(join(root, dir), { withFileTypes: true, recursive: true });
+  return Math.max(...entries.filter((entry) => entry.isFile()).map((entry) => statSync(join(entry.parentPath, entry.name)).mtimeMs));
+}
+
+/** Compiles the server unless dist/ is newer than every source file. */
+async function build() {
+  const built = (() => {
+    try {
+      return statSync(join(root, 'dist/main.js')).mtimeMs;
+    } catch {
+      return 0;
+    }
+  })();
+  if (built > (await newestMtime('src'))) return;
+  console.log('bench: compiling the server (npm run build)…');
+  execFileSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'inherit' });
+}
+
+async function prepareDatabase(): Promise<BenchData> {
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS ${databaseName} WITH (FORCE)`);
+  await admin.query(`CREATE DATABASE ${databaseName}`);
+  await admin.end();
+  const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: databaseUrl, DB_POOL_MIN: '0', DB_POOL_MAX: '4' });
+  const db = await createDatabase(config.database);
+  try {
+    await applyPendingMigrations(db.adapterFactory);
+    return await generateBenchData(db.prisma, { orders: 2_500, writers: 50 });
+  } finally {
+    await db.close();
+  }
+}
+
+async function dropDatabase() {
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS ${databaseName} WITH (FORCE)`);
+  await admin.end();
+}
+
+const menuQuery = '{ restaurant(slug: "bench-bistro") { name menu { name items { name price { amount currency } } } } }';
+const partnerMenu = `query PartnerPublicMenu($slug: String!) {
+  restaurant(slug: $slug) {
+    id
+    name
+    currency
+    menu {
+      id
+      name
+      items {
+        id
+        name
+        price {
+          amount
+          currency
+        }
+      }
+    }
+  }
+}
+`;
+const ordersQuery =
+  'query ManagerOrders($restaurantId: ID!, $first: Int!) { orders(restaurantId: $restaurantId, first: $first) { edges { node { id status total { amount currency } items { name quantity lineTotal { amount currency } menuItem { id name } } } } } }';
+
+/** Where two JSON values first differ, for a readable failure. */
+function firstDifference(left: unknown, right: unknown, path = '$'): string {
+  if (typeof left !== 'object' || left === null || typeof right !== 'object' || right === null)
+    return `${path}: ${JSON.stringify(left)} ≠ ${JSON.stringify(right)}`;
+  for (const key of new Set([...Object.keys(left), ...Object.keys(right)])) {
+    const [l, r] = [(left as Record<string, unknown>)[key], (right as Record<string, unknown>)[key]];
+    if (!isDeepStrictEqual(l, r)) return firstDifference(l, r, `${path}.${key}`);
+  }
+  return `${path} (same keys, different values)`;
+}
+
+async function main() {
+  const started = Date.now();
+  await build();
+  console.log('bench: generating data (2,500 orders, 50 writers)…');
+  const data = await prepareDatabase();
+  const redisServer = await startRedis();
+  const redis = new Redis(redisServer.url);
+  const secret = randomBytes(32).toString('hex');
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const server = startServer({
+    NODE_ENV: 'production',
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    DATABASE_URL: databaseUrl,
+    DB_POOL_MAX: String(poolSize),
+    REDIS_URL: redisServer.url,
+    JWT_SECRET: secret,
+    LOG_LEVEL: 'warn',
+    MIGRATE_ON_START: 'false',
+    SEED_ON_EMPTY: 'false',
+    RATE_LIMIT_AUTH: '1000000/60',
+    RATE_LIMIT_API: '100000000/60',
+    RATE_LIMIT_HEAVY: '100000000/60',
+    RATE_LIMIT_ANONYMOUS_HTTP: '100000000/60',
+  });
+  const ceilingPort = await freePort();
+  const tmp = mkdtempSync(join(tmpdir(), 'servio-bench-'));
+  let ceiling: ReturnType<typeof forkBench> | undefined;
+  const worker = forkBench('./load-worker.ts');
+  try {
+    await waitFor(`${base}/health/ready`, server.child, server.output);
+    const tokens = createAccessTokens(secret, 3_600);
+    const manager = `Bearer ${(await tokens.issue(data.managerId)).token}`;
+    const writers = await Promise.all(data.writerIds.map(async (userId) => ({ userId, token: (await tokens.issue(userId)).token })));
+
+    const post = async (body: unknown, headers: Record<string, string> = {}) => {
+      const response = await fetch(`${base}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify(body),
+      });
+      return {
+        status: response.status,
+        cache: response.headers.get('x-cache'),
+        contentType: response.headers.get('content-type') ?? '',
+        text: await response.text(),
+      };
+    };
+    // The cached answers, as Servio sends them once warm (the second request is a hit).
+    await post({ query: menuQuery });
+    const menuPost = await post({ query: menuQuery });
+    const hash = createHash('sha256').update(partnerMenu).digest('hex');
+    const variables = JSON.stringify({ slug: data.readSlug });
+    const extensions = JSON.stringify({ persistedQuery: { version: 1, sha256Hash: hash } });
+    await post({ query: partnerMenu, variables: { slug: data.readSlug }, extensions: JSON.parse(extensions) });
+    const getPath = `/graphql?operationName=PartnerPublicMenu&variables=${encodeURIComponent(variables)}&extensions=${encodeURIComponent(extensions)}`;
+    const getHeaders = { 'apollo-require-preflight': 'true' };
+    await fetch(`${base}${getPath}`, { headers: getHeaders });
+    const menuGetResponse = await fetch(`${base}${getPath}`, { headers: getHeaders });
+    const menuGet = await menuGetResponse.text();
+    for (const [name, status, cache, text] of [
+      ['menu POST', menuPost.status, menuPost.cache, menuPost.text],
+      ['persisted GET', menuGetResponse.status, menuGetResponse.headers.get('x-cache'), menuGet],
+    ] as const) {
+      if (status !== 200 || cache !== 'HIT' || text.includes('"errors"'))
+        throw new Error(`${name}: expected a cache hit, got ${status} ${cache}: ${text.slice(0, 300)}`);
+    }
+    writeFileSync(join(tmp, 'menu-post'), menuPost.text);
+    writeFileSync(join(tmp, 'menu-get'), menuGet);
+
+    ceiling = forkBench('./ceiling-server.ts', [
+      JSON.stringify({
+        port: ceilingPort,
+        databaseUrl,
+        poolSize,
+        menuPostFile: join(tmp, 'menu-post'),
+        menuGetFile: join(tmp, 'menu-get'),
+        contentType: menuPost.contentType,
+      }),
+    ]);
+    await new Promise((resolve) => ceiling?.once('message', resolve));
+    const ceilingBase = `http://127.0.0.1:${ceilingPort}`;
+
+    // The ceiling's nested read must be the same data as Servio's (which adds extensions.cost).
+    const ordersBodies: Record<number, { servio: string; ceiling: string }> = {};
+    for (const first of [20, 100]) {
+      const servio = await post(
+        { query: ordersQuery, variables: { restaurantId: data.readRestaurantId, first } },
+        { authorization: manager },
+      );
+      const hand = await (
+        await fetch(`${ceilingBase}/orders`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ restaurantId: data.readRestaurantId, first }),
+        })
+      ).text();
+      if (servio.status !== 200 || !isDeepStrictEqual(JSON.parse(servio.text).data, JSON.parse(hand).data))
+        throw new Error(
+          `orders(first: ${first}): Servio and the hand-written statement disagree at ${firstDifference(JSON.parse(servio.text).data, JSON.parse(hand).data)}`,
+        );
+      ordersBodies[first] = { servio: servio.text, ceiling: hand };
+    }
+
+    const json = { 'content-type': 'application/json' };
+    const orders = (prefix: string, ceilingSide: boolean) => ({
+      restaurantId: data.writeRestaurantId,
+      itemIds: data.orderableItemIds,
+      writers,
+      keyPrefix: prefix,
+      ceiling: ceilingSide,
+    });
+    const pair = (servio: Omit<LoadSpec, 'durationSeconds'>, hand?: Omit<LoadSpec, 'durationSeconds'>) => ({ servio, hand });
+    const specs = {
+      menuPost: pair(
+        {
+          url: `${base}/graphql`,
+          method: 'POST',
+          headers: json,
+          body: JSON.stringify({ query: menuQuery }),
+          connections: 32,
+          expect: { exact: menuPost.text },
+        },
+        { url: `${ceilingBase}/menu`, method: 'POST', headers: json, body: '{}', connections: 32, expect: { exact: menuPost.text } },
+      ),
+      menuGet: pair(
+        { url: `${base}${getPath}`, method: 'GET', headers: getHeaders, connections: 32, expect: { exact: menuGet } },
+        { url: `${ceilingBase}/menu`, method: 'GET', headers: {}, connections: 32, expect: { exact: menuGet } },
+      ),
+      ...Object.fromEntries(
+        [20, 100].map((first) => [
+          `orders${first}`,
+          pair(
+            {
+              url: `${base}/graphql`,
+              method: 'POST',
+              headers: { ...json, authorization: manager },
+              body: JSON.stringify({ query: ordersQuery, variables: { restaurantId: data.readRestaurantId, first } }),
+              connections: 16,
+              expect: { exact: ordersBodies[first]?.servio as string },
+            },
+            {
+              url: `${ceilingBase}/orders`,
+              method: 'POST',
+              headers: json,
+              body: JSON.stringify({ restaurantId: data.readRestaurantId, first }),
+              connections: 16,
+              expect: { exact: ordersBodies[first]?.ceiling as string },
+            },
+          ),
+        ]),
+      ),
+    } as Record<string, ReturnType<typeof pair>>;
+
+    const workloads: Workload[] = [
+      { name: 'menu query, cache hit (POST)', ceilingName: 'bare Fastify, same bytes', servio: [], ceiling: [], minRatio: 0.5 },
+      { name: 'persisted PartnerPublicMenu (GET), hit', ceilingName: 'bare Fastify, same bytes', servio: [], ceiling: [], minRatio: 0.5 },
+      {
+        name: 'manager orders(first: 20), nested',
+        ceilingName: 'one json_agg statement',
+        servio: [],
+        ceiling: [],
+        minRatio: 0.8,
+        maxSql: 3,
+      },
+      {
+        name: 'manager orders(first: 100), nested',
+        ceilingName: 'one json_agg statement',
+        servio: [],
+        ceiling: [],
+        minRatio: 0.8,
+        maxSql: 3,
+      },
+      { name: 'createOrder, 50 writers', ceilingName: 'hand-written pg transaction', servio: [], ceiling: [], minRatio: 0.5, maxSql: 9 },
+      { name: 'createOrder, 200 connections', servio: [], maxP95Ms: 500 },
+    ];
+    const keys = ['menuPost', 'menuGet', 'orders20', 'orders100'];
+
+    let sequence = 0;
+    const measure = async (
+      spec: Omit<LoadSpec, 'durationSeconds'>,
+      pid: number,
+      counted: boolean,
+      duration = seconds,
+    ): Promise<Measured> => {
+      const [cpuBefore, sqlBefore, redisBefore] = [
+        cpuMs(pid),
+        counted ? await sqlStatements(base, {}) : 0,
+        counted ? await redisCommands(redis) : 0,
+      ];
+      const result = await ask<LoadResult>(worker, { ...spec, durationSeconds: duration });
+      const cpu = cpuMs(pid) - cpuBefore;
+      const requests = Math.max(result.requests, 1);
+      return {
+        ...result,
+        cpuMsPerRequest: cpu / requests,
+        ...(counted
+          ? {
+              sqlPerRequest: ((await sqlStatements(base, {})) - sqlBefore) / requests,
+              redisPerRequest: ((await redisCommands(redis)) - redisBefore) / requests,
+            }
+          : {}),
+      };
+    };
+    const ordersSpec = (connections: number, ceilingSide: boolean): Omit<LoadSpec, 'durationSeconds'> => ({
+      url: ceilingSide ? `${ceilingBase}/order` : `${base}/graphql`,
+      method: 'POST',
+      headers: json,
+      connections,
+      expect: { contains: '"createOrder":{"id":"' },
+      orders: orders(`r${sequence++}-${ceilingSide ? 'hand' : 'servio'}`, ceilingSide),
+    });
+
+    console.log(`bench: warming up, then ${rounds} interleaved rounds of ${seconds} s per target…`);
+    for (const key of keys) await ask(worker, { ...specs[key]?.servio, durationSeconds: 1 });
+    await ask(worker, { ...ordersSpec(50, false), durationSeconds: 1 });
+    const serverPid = server.child.pid as number;
+    const ceilingPid = ceiling.pid as number;
+    for (let round = 0; round < rounds; round++) {
+      for (const [index, key] of keys.entries()) {
+        const workload = workloads[index] as Workload;
+        workload.servio.push(await measure(specs[key]?.servio as LoadSpec, serverPid, true));
+        workload.ceiling?.push(await measure(specs[key]?.hand as LoadSpec, ceilingPid, false));
+      }
+      workloads[4]?.servio.push(await measure(ordersSpec(50, false), serverPid, true));
+      workloads[4]?.ceiling?.push(await measure(ordersSpec(50, true), ceilingPid, false));
+      workloads[5]?.servio.push(await measure(ordersSpec(200, false), serverPid, true));
+      console.log(`bench: round ${round + 1}/${rounds} done`);
+    }
+
+    const evaluations = workloads.map(evaluate);
+    const result = {
+      date: new Date().toISOString(),
+      quick,
+      rounds,
+      secondsPerRun: seconds,
+      poolSize,
+      machine: { cpus: (await import('node:os')).cpus().length, loadAverage: (await import('node:os')).loadavg() },
+      rssMb: { servio: rssMb(serverPid), ceiling: rssMb(ceilingPid) },
+      evaluations,
+      durationSeconds: Math.round((Date.now() - started) / 1000),
+    };
+    const table = markdownTable(evaluations);
+    mkdirSync(join(root, 'bench/results'), { recursive: true });
+    writeFileSync(join(root, 'bench/results/latest.json'), `${JSON.stringify(result, null, 2)}\n`);
+    writeFileSync(
+      join(root, 'bench/results/latest.md'),
+      `# Servio benchmark (${result.date}${quick ? ', --quick' : ''})\n\n${rounds} interleaved rounds × ${seconds} s per target; medians. ` +
+        `Load average at the end: ${result.machine.loadAverage.map((value) => value.toFixed(1)).join(', ')} on ${result.machine.cpus} cores. ` +
+        `RSS after the run: Servio ${result.rssMb.servio} MB, ceilings ${result.rssMb.ceiling} MB.\n\n${table}\n`,
+    );
+    console.log(
+      `\n${table}\n\nRSS: Servio ${result.rssMb.servio} MB. ${evaluations.filter((e) => e.pass).length}/${evaluations.length} targets met. Results: bench/results/latest.{json,md} (${result.durationSeconds} s)`,
+    );
+    process.exitCode = 0;
+  } finally {
+    worker.disconnect();
+    ceiling?.kill('SIGTERM');
+    server.child.kill('SIGTERM');
+    await new Promise((resolve) => server.child.once('exit', resolve));
+    redis.disconnect();
+    redisServer.stop();
+    await dropDatabase();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+  process.exit(1);
+});

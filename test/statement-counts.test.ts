@@ -1,0 +1,108 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { aRestaurant, aUser } from './testkit/seed-builder.js';
+import { countStatements, type Json, startTestServer, type TestServer } from './testkit/test-server.js';
+
+/**
+ * Pins the SQL the two hot paths send (issue 10): a change that adds a statement to createOrder or to the
+ * nested orders read fails here. Counted on a warm path: the viewer's permissions are cached.
+ */
+describe('statements per request', () => {
+  let server: TestServer;
+  let restaurantId: string;
+  let headers: { authorization: string };
+  let menuItemIds: string[];
+
+  beforeAll(async () => {
+    server = await startTestServer();
+    const prisma = server.infra.db.prisma;
+    const built = await aRestaurant(prisma)
+      .withStock('Flour', 1_000)
+      .withStock('Cheese', 1_000)
+      .withCategory('Mains', 3, {
+        recipe: [
+          ['Flour', 0.2],
+          ['Cheese', 0.1],
+        ],
+      })
+      .build();
+    restaurantId = built.restaurant.id;
+    menuItemIds = (built.categories[0]?.items ?? []).map((item) => item.id);
+    const manager = await aUser(prisma).memberOf(restaurantId, 'MANAGER').build();
+    headers = await server.loginAs(manager.email);
+    // Warms the permission cache.
+    await server.graphql('query($r: ID!) { orders(restaurantId: $r, first: 1) { edges { cursor } } }', { r: restaurantId }, headers);
+  });
+  afterAll(() => server?.close());
+
+  const createOrder = 'mutation($input: CreateOrderInput!) { createOrder(input: $input) { id total { amount } items { name } } }';
+  const place = (key: string, lines: number) =>
+    server.graphql<Json>(
+      createOrder,
+      {
+        input: {
+          restaurantId,
+          idempotencyKey: key,
+          items: Array.from({ length: lines }, (_, index) => ({ menuItemId: menuItemIds[index % menuItemIds.length], quantity: 2 })),
+        },
+      },
+      headers,
+    );
+
+  it.each([1, 3, 30])('creates an order of %i lines in 8 statements, with stock and audit', async (lines) => {
+    let body: Json;
+    const statements = await countStatements(server, async () => {
+      ({ body } = await place(`count-${lines}`, lines));
+    });
+
+    expect(body.errors).toBeUndefined();
+    expect(body.data.createOrder.items).toHaveLength(lines);
+    // Menu read; BEGIN; order (idempotency in the INSERT); lines; audit; stock; adjustments; COMMIT.
+    // Reading the lines back for the answer is the GraphQL selection's own statement.
+    expect(statements.filter((sql) => !sql.includes('"OrderItem"') || sql.startsWith('INSERT'))).toHaveLength(8);
+    expect(statements).toHaveLength(9);
+    expect(statements.filter((sql) => /"User"|"Membership"/.test(sql))).toEqual([]);
+    const adjustments = await server.infra.db.prisma.inventoryAdjustment.count({ where: { order: { idempotencyKey: `count-${lines}` } } });
+    expect(adjustments).toBe(2);
+  });
+
+  it('answers a retried key with the first order, inserting nothing', async () => {
+    const first = await place('count-retry', 2);
+    let body: Json;
+    const statements = await countStatements(server, async () => {
+      ({ body } = await place('count-retry', 2));
+    });
+
+    expect(body.data.createOrder.id).toBe(first.body.data.createOrder.id);
+    // Menu read; BEGIN; INSERT … ON CONFLICT DO NOTHING (inserts nothing); COMMIT; the earlier order.
+    expect(statements).toHaveLength(5);
+    expect(statements.filter((sql) => sql.startsWith('INSERT'))).toHaveLength(1);
+    expect(await server.infra.db.prisma.order.count({ where: { idempotencyKey: 'count-retry' } })).toBe(1);
+  });
+
+  it.each([20, 100])('reads orders(first: %i) → items → menuItem in one statement per level, counting only when asked', async (first) => {
+    for (let index = 0; index < 5; index++) await place(`page-${first}-${index}`, 2);
+    const nested = `query($r: ID!, $n: Int!) { orders(restaurantId: $r, first: $n) {
+      edges { node { id items { name menuItem { name } } } } } }`;
+    let body: Json;
+    const withoutCount = await countStatements(server, async () => {
+      ({ body } = await server.graphql<Json>(nested, { r: restaurantId, n: first }, headers));
+    });
+    expect(body.errors).toBeUndefined();
+    expect(body.data.orders.edges.length).toBeGreaterThanOrEqual(5);
+    // Orders page, their lines, their menu items: nothing for authentication, no count(*).
+    expect(withoutCount).toHaveLength(3);
+    expect(withoutCount.some((sql) => /COUNT\(/i.test(sql))).toBe(false);
+
+    const withCount = await countStatements(server, async () => {
+      ({ body } = await server.graphql<Json>(
+        `query($r: ID!, $n: Int!) { orders(restaurantId: $r, first: $n) { ...Counted edges { node { id } } } }
+         fragment Counted on OrderConnection { totalCount }`,
+        { r: restaurantId, n: first },
+        headers,
+      ));
+    });
+    expect(body.data.orders.totalCount).toBeGreaterThanOrEqual(5);
+    expect(withCount).toHaveLength(2);
+    expect(withCount.filter((sql) => /COUNT\(/i.test(sql))).toHaveLength(1);
+  });
+});
