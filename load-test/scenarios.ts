@@ -57,7 +57,7 @@ export const scenarios: Record<ScenarioName, ScenarioDefinition> = {
       stage(10, 200, 'recover'),
       stage(20, 0, 'ramp down'),
     ],
-    shortStages: [stage(2, 10, 'ramp'), stage(2, 10, 'sustain'), stage(1, 16, 'spike'), stage(1, 0, 'ramp down')],
+    shortStages: [stage(2, 6, 'ramp'), stage(8, 6, 'sustain'), stage(1, 10, 'spike'), stage(1, 0, 'ramp down')],
     // One user's requests stay under the default API limit (60 a minute per user).
     thinkTimeMs: 1_500,
     thresholds: { p95Ms: 500, errorRate: 0.01 },
@@ -98,7 +98,7 @@ export const scenarios: Record<ScenarioName, ScenarioDefinition> = {
     name: 'soak',
     title: 'Soak: moderate order and read traffic for a bounded time, watching server memory',
     stages: [stage(30, 60, 'ramp to 60'), stage(570, 60, 'sustain 60')],
-    shortStages: [stage(1, 6, 'ramp'), stage(5, 6, 'sustain')],
+    shortStages: [stage(1, 6, 'ramp'), stage(8, 6, 'sustain')],
     thinkTimeMs: 1_500,
     thresholds: { p95Ms: 500, errorRate: 0.01, heapGrowth: 0.25 },
   },

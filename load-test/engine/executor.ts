@@ -80,10 +80,10 @@ export async function runStages(options: ExecutorOptions): Promise<void> {
           loop(index).finally(() => loops.delete(index)),
         );
     }
-    recorder.users = Math.min(wanted, loops.size);
+    recorder.setUsers(Math.min(wanted, loops.size));
     await sleep(100);
   }
   wanted = 0;
-  recorder.users = 0;
+  recorder.setUsers(0);
   await Promise.all(loops.values());
 }

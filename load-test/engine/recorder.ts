@@ -48,8 +48,14 @@ export class Recorder {
   readonly counters: Record<string, number> = {};
   /** Assertions on answers (k6's checks), by name: how many passed and failed. */
   readonly checks: Record<string, { passed: number; failed: number }> = {};
-  /** Virtual users running now (set by the executor), stamped on each second. */
-  users = 0;
+  /** Virtual users running now, stamped on each second. */
+  private users = 0;
+
+  /** The executor's count of running virtual users. */
+  setUsers(users: number): void {
+    this.users = users;
+    this.second();
+  }
 
   /** Seconds since the run started. */
   elapsedS(): number {

@@ -20,13 +20,13 @@ export function cacheHitRate(recorder: Recorder): number | undefined {
 
 /**
  * Growth of the server's heap after GC from the first to the last quarter of the samples taken
- * after the ramp (medians, so one late collection does not decide). Undefined under 8 samples.
+ * after the ramp (medians, so one late collection does not decide). Undefined under 6 samples.
  */
 export function heapGrowth(points: ServerPoint[], afterS: number): number | undefined {
   const heaps = points
     .filter((point) => point.t >= afterS && point.heapAfterGcMb !== undefined)
     .map((point) => point.heapAfterGcMb as number);
-  if (heaps.length < 8) return undefined;
+  if (heaps.length < 6) return undefined;
   const quarter = Math.floor(heaps.length / 4);
   const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
   const first = median(heaps.slice(0, quarter));
@@ -86,7 +86,7 @@ export function judge(
     results.push({
       name: 'heap after GC growth',
       limit: `< ${percent(thresholds.heapGrowth)}`,
-      actual: growth === undefined ? 'fewer than 8 samples after the ramp' : percent(growth),
+      actual: growth === undefined ? 'fewer than 6 samples after the ramp' : percent(growth),
       passed: growth !== undefined && growth < thresholds.heapGrowth,
     });
   }

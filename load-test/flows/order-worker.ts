@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { LoadUser } from '../data/load-data.js';
 import type { LoadClient } from '../engine/client.js';
 import type { Recorder } from '../engine/recorder.js';
@@ -18,6 +19,8 @@ const nextStatus: Record<string, string> = { PENDING: 'CONFIRMED', CONFIRMED: 'P
  */
 export class OrderWorker {
   private created = 0;
+  /** Keys are unique per worker: two scenarios' workers of one user must not replay each other's orders. */
+  private readonly keyPrefix = `${randomBytes(4).toString('hex')}:`;
   private readonly open: Array<{ id: string; status: string; cancel: boolean }> = [];
   private lastCreated: { id: string; key: string; input: object } | undefined;
 
@@ -32,7 +35,7 @@ export class OrderWorker {
   async create(): Promise<{ id: string; sentAt: number } | undefined> {
     const { restaurant } = this.user;
     const n = this.created++;
-    const key = `${this.user.email}:${n}`;
+    const key = `${this.keyPrefix}${this.user.email}:${n}`;
     const input = {
       restaurantId: restaurant.id,
       idempotencyKey: key,

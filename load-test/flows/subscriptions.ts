@@ -86,7 +86,7 @@ function listen(url: string, token: string, restaurantId: string, onProblem: (co
     { query: 'subscription Orders($r: ID!) { orderUpdated(restaurantId: $r) { id status } }', variables: { r: restaurantId } },
     {
       next: ({ data, errors }) => {
-        if (errors?.length) onProblem('errors');
+        if (errors?.length) onProblem(errors[0]?.extensions?.code ? `error ${errors[0].extensions.code}` : 'errors');
         if (data?.orderUpdated.status === 'PENDING') arrivals.set(data.orderUpdated.id, performance.now());
       },
       error: () => onProblem('connection errors'),
