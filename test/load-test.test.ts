@@ -121,7 +121,9 @@ describe('npm run load (short profile)', () => {
       const charts = await page.$$eval('svg.chart', (svgs) =>
         svgs.map((svg) => ({
           width: svg.getBoundingClientRect().width,
-          lines: [...svg.querySelectorAll('path.series')].filter((path) => (path as SVGPathElement).getTotalLength() > 0).length,
+          lines: [...svg.querySelectorAll('path.series')].filter(
+            (path) => (path as unknown as { getTotalLength(): number }).getTotalLength() > 0,
+          ).length,
           stages: svg.querySelectorAll('line.stage').length,
         })),
       );
