@@ -37,12 +37,12 @@ export async function startServerProcess(env: Record<string, string | undefined>
     stderr = (stderr + chunk.toString()).slice(-4000);
   });
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 90_000;
+  const deadline = Date.now() + 180_000;
   while (!(await isReady(url))) {
     if (child.exitCode !== null) throw new Error(`The server exited (${child.exitCode}) before it was ready:\n${stderr}`);
     if (Date.now() > deadline) {
       await stop(child);
-      throw new Error(`The server was not ready within 90 s:\n${stderr}`);
+      throw new Error(`The server was not ready within 180 s:\n${stderr}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
