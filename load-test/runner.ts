@@ -32,8 +32,9 @@ export interface LoadOptions {
 export const fakeOpenAiForRunningServer = { apiKey: 'sk-load-test', port: 4010 };
 
 /**
- * Per-address limits raised for a started server: every virtual user comes from 127.0.0.1, as if
- * a whole city's guests and staff shared one address. Per-user limits (RATE_LIMIT_API) are left as
+ * Per-address limits raised for a started server (sign-ins, anonymous requests, WebSocket
+ * connections): every virtual user comes from 127.0.0.1, as if a whole city's guests and staff
+ * shared one address. Per-user limits (RATE_LIMIT_API) are left as
  * configured; the assistant's HEAVY limit is raised because one demo manager asks for thirty.
  */
 const startedServerDefaults = {
@@ -42,6 +43,7 @@ const startedServerDefaults = {
   RATE_LIMIT_AUTH: '100000/60',
   RATE_LIMIT_ANONYMOUS_HTTP: '100000/60',
   RATE_LIMIT_HEAVY: '100000/60',
+  WS_MAX_CONNECTIONS_PER_IP: '100000',
   OPENAI_REQUESTS_PER_MINUTE: '100000',
   MIGRATE_ON_START: 'true',
   SEED_ON_EMPTY: 'true',

@@ -60,12 +60,12 @@ export class LoadClient {
       body = (await response.json().catch(() => ({}))) as Body;
     } catch (error) {
       const code = networkErrorCode(error);
-      this.recorder.request(performance.now() - sentAt, code);
+      this.recorder.request(performance.now() - sentAt, call.name, code);
       return { ok: false, data: null, headers, sentAt, code };
     }
     const ok = status === 200 && !body.errors?.length;
     const code = ok ? undefined : (body.errors?.[0]?.extensions?.code ?? `HTTP_${status}`);
-    this.recorder.request(performance.now() - sentAt, code);
+    this.recorder.request(performance.now() - sentAt, call.name, code);
     // A field's limit answers with the field's path; the per-address HTTP limit refuses before GraphQL runs.
     if (code === 'RATE_LIMITED') this.rateLimits.add(body.errors?.[0]?.path ? call.limit : 'ANONYMOUS_HTTP', call.name);
     return { ok, data: body.data ?? null, headers, sentAt, ...(code ? { code } : {}) };

@@ -45,6 +45,8 @@ export class Recorder {
   private readonly seconds: Second[] = [];
   private readonly trends = new Map<string, hdr.Histogram>();
   readonly errorsByCode: Record<string, number> = {};
+  /** The same failures by operation and code (`createOrder INTERNAL_SERVER_ERROR`), to see where they come from. */
+  readonly errorsByOperation: Record<string, number> = {};
   readonly counters: Record<string, number> = {};
   /** Assertions on answers (k6's checks), by name: how many passed and failed. */
   readonly checks: Record<string, { passed: number; failed: number }> = {};
@@ -72,7 +74,7 @@ export class Recorder {
   }
 
   /** A finished request: its latency, and the error code when it failed. */
-  request(latencyMs: number, errorCode?: string): void {
+  request(latencyMs: number, operation: string, errorCode?: string): void {
     const microseconds = Math.max(1, Math.round(latencyMs * 1000));
     this.overall.recordValue(microseconds);
     const second = this.second();
@@ -80,6 +82,8 @@ export class Recorder {
     if (errorCode) {
       second.errors++;
       this.errorsByCode[errorCode] = (this.errorsByCode[errorCode] ?? 0) + 1;
+      const key = `${operation} ${errorCode}`;
+      this.errorsByOperation[key] = (this.errorsByOperation[key] ?? 0) + 1;
     }
   }
 

@@ -28,6 +28,7 @@ export interface ScenarioResult {
   deliveryMs?: Percentiles;
   cacheHitRate?: number;
   errorsByCode: Record<string, number>;
+  errorsByOperation: Record<string, number>;
   counters: Record<string, number>;
   checks: Record<string, { passed: number; failed: number }>;
   timeline: SecondPoint[];
@@ -105,6 +106,7 @@ export async function runScenario(definition: ScenarioDefinition, run: ScenarioR
     ...(deliveryMs ? { deliveryMs } : {}),
     ...(hitRate !== undefined ? { cacheHitRate: Math.round(hitRate * 1000) / 1000 } : {}),
     errorsByCode: recorder.errorsByCode,
+    errorsByOperation: recorder.errorsByOperation,
     counters: recorder.counters,
     checks: recorder.checks,
     timeline: recorder.timeline(),

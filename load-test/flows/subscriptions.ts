@@ -35,7 +35,7 @@ export function subscriptionsFlow({ url, client, recorder, data }: FlowContext, 
         if (!user) continue;
         const token = await signIn(client, user.email, loadUserPassword);
         for (let n = 0; n < listenersPerRestaurant; n++)
-          listeners.push(listen(url, token, restaurant.id, (code) => recorder.count(`subscription ${code}`)));
+          listeners.push(listen(url, token, restaurant.id, (problem) => recorder.count(`subscription ${problem}`)));
       }
       await untilSubscribed(url, listeners.length);
     },
@@ -89,7 +89,11 @@ function listen(url: string, token: string, restaurantId: string, onProblem: (co
         if (errors?.length) onProblem(errors[0]?.extensions?.code ? `error ${errors[0].extensions.code}` : 'errors');
         if (data?.orderUpdated.status === 'PENDING') arrivals.set(data.orderUpdated.id, performance.now());
       },
-      error: () => onProblem('connection errors'),
+      // A refused or dropped socket: graphql-ws passes the close event (code, and the server's reason).
+      error: (error) => {
+        const close = error as { code?: number; reason?: string };
+        onProblem(`closed ${close.code ?? ''} ${close.reason ?? ''}`.trim());
+      },
       complete: () => {},
     },
   );
@@ -107,5 +111,8 @@ async function untilSubscribed(url: string, count: number): Promise<void> {
     if (active >= count) return;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  throw new Error(`only some of the ${count} orderUpdated subscriptions started within 15 s`);
+  throw new Error(
+    `not all ${count} orderUpdated subscriptions started within 15 s: a server's WebSocket limits allow 50 connections per ` +
+      'address (WS_MAX_CONNECTIONS_PER_IP) and 10 per user (WS_MAX_CONNECTIONS_PER_USER); see the "subscription closed" counters',
+  );
 }

@@ -49,7 +49,7 @@ function scenarioSection(result: ScenarioResult): string {
       verdict(threshold.passed),
     ]),
   );
-  const errors = Object.entries(result.errorsByCode);
+  const errors = Object.entries(result.errorsByOperation);
   const checks = Object.entries(result.checks);
   const charts = [
     lineChart(
