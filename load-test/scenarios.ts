@@ -98,7 +98,7 @@ export const scenarios: Record<ScenarioName, ScenarioDefinition> = {
     name: 'soak',
     title: 'Soak: moderate order and read traffic for a bounded time, watching server memory',
     stages: [stage(30, 60, 'ramp to 60'), stage(570, 60, 'sustain 60')],
-    shortStages: [stage(1, 6, 'ramp'), stage(8, 6, 'sustain')],
+    shortStages: [stage(1, 6, 'ramp'), stage(10, 6, 'sustain')],
     thinkTimeMs: 1_500,
     thresholds: { p95Ms: 500, errorRate: 0.01, heapGrowth: 0.25 },
   },

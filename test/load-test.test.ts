@@ -43,7 +43,7 @@ describe('npm run load (short profile)', () => {
       outDir,
       env: {
         LOG_LEVEL: 'silent',
-        ...(databaseUrl ? { DATABASE_URL: databaseUrl, DB_POOL_MAX: '5', DB_POOL_MIN: '0' } : {}),
+        ...(databaseUrl ? { DATABASE_URL: databaseUrl, DB_POOL_MAX: '10', DB_POOL_MIN: '0' } : {}),
         ...(redisUrl ? { REDIS_URL: redisUrl, REDIS_KEY_PREFIX: `${inject('redisKeyPrefix')}load:` } : {}),
       },
     });

@@ -66,12 +66,9 @@ export async function runScenario(definition: ScenarioDefinition, run: ScenarioR
   const context: FlowContext = { url: run.url, client: new LoadClient(run.url, recorder, rateLimits), recorder, data: run.data };
   const flow = flows[definition.name](context, { ...definition, stages });
   const soak = definition.name === 'soak';
-  const sampler = sampleServer(
-    run.url,
-    run.short ? 250 : soak ? 5_000 : 1_000,
-    () => recorder.elapsedS(),
-    soak ? run.heapAfterGc : undefined,
-  );
+  // The soak forces a full GC in the server at each sample: not more than once a second.
+  const intervalMs = soak ? (run.short ? 1_000 : 5_000) : run.short ? 250 : 1_000;
+  const sampler = sampleServer(run.url, intervalMs, () => recorder.elapsedS(), soak ? run.heapAfterGc : undefined);
   let failure: string | undefined;
   try {
     await flow.setup?.();
