@@ -29,6 +29,26 @@ export interface MixedReadsResult {
 type Headers = Record<string, string | string[] | undefined> | undefined;
 
 /**
+ * What a dashboard and a guest app read all day on the demo data (menus, the signed-in user, stock,
+ * analytics), each with the token of the demo user who reads it.
+ */
+export function mixedReads(
+  { manager, staff }: { manager: string; staff: string },
+  bistro: string,
+): Array<{ query: string; token: string }> {
+  return [
+    { query: '{ restaurant(slug: "demo-bistro") { name menu { name items { name price { amount currency } } } } }', token: staff },
+    { query: '{ restaurant(slug: "harbor-grill") { name menu { name items { name price { amount currency } } } } }', token: staff },
+    { query: '{ me { email memberships { role restaurant { name } } } }', token: manager },
+    { query: `{ lowStock(restaurantId: "${bistro}") { name quantity } }`, token: manager },
+    {
+      query: `{ salesAnalytics(restaurantId: "${bistro}", from: "2026-01-01T00:00:00Z", to: "2026-12-31T00:00:00Z") { averageOrderValue { amount } } }`,
+      token: manager,
+    },
+  ];
+}
+
+/**
  * What a dashboard and a guest app read all day, against a server holding the demo data: menus, the
  * signed-in user, stock, analytics. Every answer's `x-cache` header (HIT, MISS or BYPASS) is counted.
  * Only loopback servers (`url` is the root, e.g. http://127.0.0.1:4000).
@@ -41,16 +61,7 @@ export async function runMixedReads(url: string, options: MixedReadsOptions): Pr
   ]);
   const bistro = await demoRestaurantId(url, 'demo-bistro');
 
-  const reads = [
-    { query: '{ restaurant(slug: "demo-bistro") { name menu { name items { name price { amount currency } } } } }', token: staff },
-    { query: '{ restaurant(slug: "harbor-grill") { name menu { name items { name price { amount currency } } } } }', token: staff },
-    { query: '{ me { email memberships { role restaurant { name } } } }', token: manager },
-    { query: `{ lowStock(restaurantId: "${bistro}") { name quantity } }`, token: manager },
-    {
-      query: `{ salesAnalytics(restaurantId: "${bistro}", from: "2026-01-01T00:00:00Z", to: "2026-12-31T00:00:00Z") { averageOrderValue { amount } } }`,
-      token: manager,
-    },
-  ];
+  const reads = mixedReads({ manager, staff }, bistro);
 
   const outcome = { HIT: 0, MISS: 0, failed: 0 };
   const { result, latenciesMs } = await measure({

@@ -1,23 +1,6 @@
 import { expect } from 'vitest';
+import { parseExposition, sumOf } from '../../load-test/engine/prometheus-text.js';
 import type { TestServer } from './test-server.js';
-
-interface Sample {
-  name: string;
-  labels: Record<string, string>;
-  value: number;
-}
-
-/** The samples of a Prometheus text exposition. */
-function parseExposition(text: string): Sample[] {
-  const samples: Sample[] = [];
-  for (const line of text.split('\n')) {
-    const match = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
-    if (!match) continue;
-    const labels = Object.fromEntries([...(match[2] ?? '').matchAll(/(\w+)="([^"]*)"/g)].map(([, key, value]) => [key, value]));
-    samples.push({ name: match[1] as string, labels, value: Number(match[3]) });
-  }
-  return samples;
-}
 
 export async function scrape(server: Pick<TestServer, 'url'>) {
   const response = await fetch(`${server.url}/metrics`);
@@ -25,10 +8,5 @@ export async function scrape(server: Pick<TestServer, 'url'>) {
   expect(response.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
   const samples = parseExposition(await response.text());
   /** The sum of the samples of `name` whose labels include `labels` (undefined when none). */
-  return (name: string, labels: Record<string, string> = {}) => {
-    const matching = samples.filter(
-      (sample) => sample.name === name && Object.entries(labels).every(([key, value]) => sample.labels[key] === value),
-    );
-    return matching.length ? matching.reduce((sum, sample) => sum + sample.value, 0) : undefined;
-  };
+  return (name: string, labels: Record<string, string> = {}) => sumOf(samples, name, labels);
 }
