@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
-import { checkHandbook, collectCodeFacts, formatProblems, readHandbook } from './docs-check/index.js';
 import { startHandbookServer } from './docs-check/handbook-server.js';
+import { checkHandbook, collectCodeFacts, formatProblems, readHandbook } from './docs-check/index.js';
 import { runSmokeTests } from './smoke/smoke-checks.js';
 
 /**

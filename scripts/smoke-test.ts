@@ -13,5 +13,9 @@ for (const result of results) {
   console.log(`${result.ok ? 'ok  ' : 'FAIL'} ${result.name} — ${result.detail} (${Math.round(result.ms)} ms)`);
 }
 const failed = results.filter((result) => !result.ok).length;
-console.log(failed === 0 ? `smoke: all ${results.length} checks passed against ${url}` : `smoke: ${failed} of ${results.length} checks failed against ${url}`);
+console.log(
+  failed === 0
+    ? `smoke: all ${results.length} checks passed against ${url}`
+    : `smoke: ${failed} of ${results.length} checks failed against ${url}`,
+);
 process.exit(failed === 0 ? 0 : 1);

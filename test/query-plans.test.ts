@@ -18,7 +18,12 @@ function guideIndexes(): Map<string, { table: string; operations: string[] }> {
   const guide = readFileSync(new URL('../docs/query-optimization.md', import.meta.url), 'utf8');
   const section = guide.slice(guide.indexOf('## Indexes'), guide.indexOf('\n## ', guide.indexOf('## Indexes') + 1));
   const rows = [...section.matchAll(/^\| `([\w]+)` \| (\w+) \|([^|]*)\|/gm)];
-  return new Map(rows.map(([, name, table, used]) => [name as string, { table: table as string, operations: [...(used as string).matchAll(/`(\w+)`/g)].map((m) => m[1] as string) }]));
+  return new Map(
+    rows.map(([, name, table, used]) => [
+      name as string,
+      { table: table as string, operations: [...(used as string).matchAll(/`(\w+)`/g)].map((m) => m[1] as string) },
+    ]),
+  );
 }
 
 /**
@@ -118,7 +123,10 @@ describe('query plans on a realistically sized data set', () => {
       const documented = [...guideIndexes()].filter(([, row]) => row.operations.includes(testCase.operation)).map(([name]) => name);
       expect(documented, `docs/query-optimization.md names no index for ${testCase.operation}`).not.toEqual([]);
       expect(scanTypes).not.toContain('Seq Scan');
-      expect(indexes.filter((name) => documented.includes(name)), `plan used ${indexes.join(', ') || 'no index'}`).not.toEqual([]);
+      expect(
+        indexes.filter((name) => documented.includes(name)),
+        `plan used ${indexes.join(', ') || 'no index'}`,
+      ).not.toEqual([]);
     });
   }
 
@@ -130,8 +138,14 @@ describe('query plans on a realistically sized data set', () => {
     const migrations = [...sql.matchAll(/CREATE (?:UNIQUE )?INDEX (?:IF NOT EXISTS )?"(\w+)" ON "(\w+)"/g)];
     const fromMigrations = new Map(migrations.map(([, name, table]) => [name as string, table as string]));
     const guide = guideIndexes();
-    expect([...fromMigrations.keys()].filter((name) => !guide.has(name)), 'indexes missing from the guide').toEqual([]);
-    expect([...guide.keys()].filter((name) => !fromMigrations.has(name)), 'indexes in the guide but in no migration').toEqual([]);
+    expect(
+      [...fromMigrations.keys()].filter((name) => !guide.has(name)),
+      'indexes missing from the guide',
+    ).toEqual([]);
+    expect(
+      [...guide.keys()].filter((name) => !fromMigrations.has(name)),
+      'indexes in the guide but in no migration',
+    ).toEqual([]);
     for (const [name, row] of guide) expect(`${name} on ${row.table}`).toBe(`${name} on ${fromMigrations.get(name)}`);
   });
 });

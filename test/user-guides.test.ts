@@ -25,7 +25,8 @@ function fillIn(value: unknown, bindings: Record<string, unknown>): unknown {
     return bindings[name];
   }
   if (Array.isArray(value)) return value.map((item) => fillIn(item, bindings));
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, fillIn(item, bindings)]));
+  if (value && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, fillIn(item, bindings)]));
   return value;
 }
 
@@ -80,7 +81,11 @@ describe('docs/user-guides.md', () => {
     const ran: string[] = [];
     for (const operation of guideOperations()) {
       const role = operation.section.split(':')[0] as string;
-      const { body } = await server.graphql(operation.query, fillIn(operation.variables, bindings) as Record<string, unknown>, headersFor[role]);
+      const { body } = await server.graphql(
+        operation.query,
+        fillIn(operation.variables, bindings) as Record<string, unknown>,
+        headersFor[role],
+      );
       expect({ operation: operation.name, errors: body.errors }).toEqual({ operation: operation.name, errors: undefined });
       for (const [field, value] of Object.entries(body.data ?? {})) expect(value, `${operation.name}.${field}`).not.toBeNull();
       // What later steps of the guide use, as an app would keep it.
@@ -88,7 +93,9 @@ describe('docs/user-guides.md', () => {
       if (operation.name === 'PlaceOrder') bindings.orderId = data.createOrder?.id;
       ran.push(operation.name);
     }
-    expect(ran).toEqual(expect.arrayContaining(['PlaceOrder', 'AdvanceOrder', 'ReceiveStock', 'WeeklyReport', 'CreateDeliveryKey', 'SupportLookup']));
+    expect(ran).toEqual(
+      expect.arrayContaining(['PlaceOrder', 'AdvanceOrder', 'ReceiveStock', 'WeeklyReport', 'CreateDeliveryKey', 'SupportLookup']),
+    );
   });
 
   it('moved the order and recorded it in the audit log, as the guide says', async () => {

@@ -81,7 +81,8 @@ export function envVarsReadByConfig(): Set<string> {
 function toolEnvVars(root: string): Set<string> {
   const names = new Set<string>();
   for (const file of globSync('{test,scripts,load-test,bench}/**/*.ts', { cwd: root })) {
-    for (const [, name] of readFileSync(resolve(root, file), 'utf8').matchAll(/process\.env\.([A-Z][A-Z0-9_]+)/g)) names.add(name as string);
+    for (const [, name] of readFileSync(resolve(root, file), 'utf8').matchAll(/process\.env\.([A-Z][A-Z0-9_]+)/g))
+      names.add(name as string);
   }
   return names;
 }

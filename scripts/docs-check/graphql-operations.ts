@@ -25,7 +25,9 @@ export function operationsIn(doc: Doc): DocOperation[] {
       }
     }
   }
-  return operations.filter((operation) => !/^\s*(extend\s+)?(type|schema|directive|scalar|enum|input|interface|union)\b/m.test(operation.text));
+  return operations.filter(
+    (operation) => !/^\s*(extend\s+)?(type|schema|directive|scalar|enum|input|interface|union)\b/m.test(operation.text),
+  );
 }
 
 /** Every quoted operation parses and validates against the server's schema. */

@@ -103,7 +103,10 @@ export function checkNames(docs: Doc[], facts: CodeFacts): Problem[] {
     }
     for (const found of names.errorCodesInJson) {
       if (!facts.errorCodes.has(found.name) && !facts.frameworkErrorCodes.has(found.name))
-        problems.push({ where: at(found), message: `error code "${found.name}" is not in ${sources.errorCodes} nor Apollo's codes (docs → code)` });
+        problems.push({
+          where: at(found),
+          message: `error code "${found.name}" is not in ${sources.errorCodes} nor Apollo's codes (docs → code)`,
+        });
     }
     for (const found of names.metrics) {
       const matchers = metricMatcher(found.name);
@@ -123,7 +126,11 @@ export function checkNames(docs: Doc[], facts: CodeFacts): Problem[] {
   // code → docs: each kind in its home document
   const inHome = (kind: keyof typeof homes) => {
     const doc = docs.find((candidate) => candidate.path === homes[kind].doc);
-    return { doc, spans: new Set(doc?.spans.map((span) => span.text.replace(/=.*$/, '')) ?? []), names: doc ? byDoc.get(doc.path) : undefined };
+    return {
+      doc,
+      spans: new Set(doc?.spans.map((span) => span.text.replace(/=.*$/, '')) ?? []),
+      names: doc ? byDoc.get(doc.path) : undefined,
+    };
   };
   const missing = (kind: keyof typeof homes, name: string) => {
     const home = homes[kind];

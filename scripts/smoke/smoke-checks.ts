@@ -13,6 +13,8 @@ export interface SmokeOptions {
   /** A restaurant slug to read the public menu of (`--slug demo-bistro`); skipped when absent. */
   slug?: string;
   timeoutMs?: number;
+  /** How long GET /health/ready may answer 503 before the check fails (default 15 s). */
+  readyWithinMs?: number;
 }
 
 type Check = { name: string; run(base: string, options: SmokeOptions): Promise<string> };
@@ -29,11 +31,16 @@ const checks: Check[] = [
   {
     name: 'GET /health/ready answers 200 (database, migrations, cache)',
     async run(base, options) {
-      const response = await get(`${base}/health/ready`, options);
-      const body = (await response.json()) as { failing?: string[]; checks?: Record<string, { error?: string }> };
-      const why = (body.failing ?? []).map((name) => `${name}: ${body.checks?.[name]?.error ?? 'failing'}`).join('; ');
-      expect(response.status === 200, `status ${response.status}, ${why}`);
-      return 'ready';
+      // A pod that just started may answer 503 for a moment: poll until ready or the deadline.
+      const deadline = Date.now() + (options.readyWithinMs ?? 15_000);
+      for (;;) {
+        const response = await get(`${base}/health/ready`, options);
+        const body = (await response.json()) as { failing?: string[]; checks?: Record<string, { error?: string }> };
+        if (response.status === 200) return 'ready';
+        const why = (body.failing ?? []).map((name) => `${name}: ${body.checks?.[name]?.error ?? 'failing'}`).join('; ');
+        expect(response.status === 503 && Date.now() < deadline, `status ${response.status}, ${why}`);
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
     },
   },
   {
