@@ -2,15 +2,15 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { GraphQLSchema } from 'graphql';
 import { loadConfig } from '../../src/config.js';
-import { createInfra, type Infra } from '../../src/infra/infra.js';
 import { createLogger } from '../../src/infra/logger.js';
 import { applyPendingMigrations } from '../../src/infra/migrations/migrator.js';
+import { createRuntime, type Runtime } from '../../src/runtime.js';
 import { createSchema } from '../../src/schema.js';
 import { createServer } from '../../src/server.js';
 
 export interface HandbookServer {
   url: string;
-  infra: Infra;
+  infra: Runtime;
   app: FastifyInstance;
   schema: GraphQLSchema;
   close(): Promise<void>;
@@ -27,7 +27,7 @@ export async function startHandbookServer(): Promise<HandbookServer> {
     EMBEDDED_DATA_DIR: 'memory://',
     JWT_SECRET: randomBytes(32).toString('hex'),
   });
-  const infra = await createInfra(config, createLogger(config));
+  const infra = await createRuntime(config, createLogger(config));
   await applyPendingMigrations(infra.db.adapterFactory);
   const app = await createServer(infra);
   await app.listen({ host: '127.0.0.1', port: 0 });
