@@ -17,7 +17,7 @@ const flatten = (node: PlanNode): PlanNode[] => [node, ...(node.Plans ?? []).fla
 function guideIndexes(): Map<string, { table: string; operations: string[] }> {
   const guide = readFileSync(new URL('../docs/query-optimization.md', import.meta.url), 'utf8');
   const section = guide.slice(guide.indexOf('## Indexes'), guide.indexOf('\n## ', guide.indexOf('## Indexes') + 1));
-  const rows = [...section.matchAll(/^\| `([\w]+)` \| (\w+) \|([^|]*)\|/gm)];
+  const rows = [...section.matchAll(/^\|\s*`(\w+)`\s*\|\s*(\w+)\s*\|([^|]*)\|/gm)];
   return new Map(
     rows.map(([, name, table, used]) => [
       name as string,
