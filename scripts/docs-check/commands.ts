@@ -5,8 +5,8 @@ import type { Doc, Place } from './markdown.js';
 import { at, type Problem } from './problem.js';
 
 const shellLanguages = new Set(['sh', 'bash', 'shell', 'console', '']);
-/** A repository path: starts with one of the project's top-level folders. */
-const repoPath = /^(?:\.\/)?(?:scripts|deploy|load-test|bench|src|test|prisma|operations|docs|schema|reports|\.ci)\/[\w./*-]*[\w*]$/;
+/** A repository path: starts with one of the project's source folders (not reports/, which holds generated output). */
+const repoPath = /^(?:\.\/)?(?:scripts|deploy|load-test|bench|src|test|prisma|operations|docs|schema|\.ci)\/[\w./*-]*[\w*]$/;
 
 /** Every `npm run x`, `npm start|test` and repository path quoted in a document must exist. */
 export function checkCommands(root: string, docs: Doc[], facts: CodeFacts): Problem[] {
