@@ -12,6 +12,8 @@ export type Db = PrismaClient;
 export type Tx = Prisma.TransactionClient;
 
 export interface QueryEvent {
+  /** The statement's parameters as Prisma reports them (a JSON array); for EXPLAIN in tests, never logged. */
+  params: string;
   query: string;
   durationMs: number;
 }
@@ -73,7 +75,7 @@ function wrap(
   const prisma = new PrismaClient({ adapter: adapterFactory, log: [{ emit: 'event', level: 'query' }] });
   const listeners = new Set<(event: QueryEvent) => void>();
   prisma.$on('query', (event) => {
-    for (const listener of listeners) listener({ query: event.query, durationMs: event.duration });
+    for (const listener of listeners) listener({ query: event.query, params: event.params, durationMs: event.duration });
   });
   return {
     kind,
