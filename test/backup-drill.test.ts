@@ -4,7 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createLocalLocation } from '../src/backup/local-location.js';
+import { loadConfig } from '../src/config.js';
+import { createDatabase } from '../src/infra/db.js';
 import { databasesLike, migrateAndSeed } from './testkit/scratch-database.js';
+import { aRestaurant } from './testkit/seed-builder.js';
 import { startWebhookReceiver } from './testkit/webhook-receiver.js';
 
 /** Runs an npm script's entry point the way `npm run` does (tsx), with exactly `env` as configuration. */
@@ -42,7 +45,14 @@ describe('db:backup and db:test-restore as jobs', () => {
     root = await mkdtemp(join(tmpdir(), 'servio-drill-'));
     webhook = await startWebhookReceiver();
     const database: Record<string, string> = baseUrl ? { DATABASE_URL: baseUrl } : { EMBEDDED_DATA_DIR: join(root, 'pglite') };
-    if (!baseUrl) await migrateAndSeed({ kind: 'embedded', dataDir: join(root, 'pglite') });
+    if (baseUrl) {
+      // The run's database may hold no restaurant yet: one of this test's own gives the drill a menu to query.
+      const db = await createDatabase(loadConfig({ NODE_ENV: 'test', DATABASE_URL: baseUrl, DB_POOL_MIN: '0', DB_POOL_MAX: '2' }).database);
+      await aRestaurant(db.prisma).withCategory('Mains', 4, { unavailable: 1 }).build();
+      await db.close();
+    } else {
+      await migrateAndSeed({ kind: 'embedded', dataDir: join(root, 'pglite') });
+    }
     env = { ...database, BACKUP_DIR: join(root, 'backups'), ALERT_WEBHOOK_URL: webhook.url };
   }, 120_000);
   afterAll(async () => {

@@ -39,13 +39,17 @@ describe('the embedded database (PGlite): backed up with its own pg_dump, restor
     expect(await pgliteFingerprints(restoredDir)).toEqual(await pgliteFingerprints(dataDir));
   }, 120_000);
 
-  it.skipIf(!baseUrl)('restores into PostgreSQL: the way off the embedded default', async () => {
-    const target = await createScratchDatabase(baseUrl as string, 'fromlite');
-    try {
-      await restoreBackup({ config: config({ DATABASE_URL: target.url }), reference: join(root, 'backups', manifest.file) });
-      expect(await pgFingerprints(target.url)).toEqual(await pgliteFingerprints(dataDir));
-    } finally {
-      await target.drop();
-    }
-  }, 120_000);
+  it.skipIf(!baseUrl)(
+    'restores into PostgreSQL: the way off the embedded default',
+    async () => {
+      const target = await createScratchDatabase(baseUrl as string, 'fromlite');
+      try {
+        await restoreBackup({ config: config({ DATABASE_URL: target.url }), reference: join(root, 'backups', manifest.file) });
+        expect(await pgFingerprints(target.url)).toEqual(await pgliteFingerprints(dataDir));
+      } finally {
+        await target.drop();
+      }
+    },
+    120_000,
+  );
 });

@@ -13,9 +13,12 @@ export async function startS3Server(bucket = 'servio-backups') {
   const server = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory, configureBuckets: [{ name: bucket, configs: [] }] });
   /** `ObjectCreated:Put <key>`, `ObjectCreated:Post <key>` (a completed multipart upload), … in order. */
   const events: string[] = [];
-  (server as unknown as import('node:events').EventEmitter).on('event', (event: { Records: Array<{ eventName: string; s3: { object: { key: string } } }> }) => {
-    for (const record of event.Records) events.push(`${record.eventName} ${record.s3.object.key}`);
-  });
+  (server as unknown as import('node:events').EventEmitter).on(
+    'event',
+    (event: { Records: Array<{ eventName: string; s3: { object: { key: string } } }> }) => {
+      for (const record of event.Records) events.push(`${record.eventName} ${record.s3.object.key}`);
+    },
+  );
   const address = (await server.run()) as AddressInfo;
   const endpoint = `http://127.0.0.1:${address.port}`;
   return {
