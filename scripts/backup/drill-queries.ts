@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { loadConfig } from '../../src/config.js';
-import { createInfra } from '../../src/infra/infra.js';
 import { createLogger } from '../../src/infra/logger.js';
+import { createRuntime } from '../../src/runtime.js';
 import { createServer } from '../../src/server.js';
 import { BackupError } from './backup-error.js';
 import type { Query } from './database-facts.js';
@@ -42,8 +42,8 @@ export async function checkApiOnRestoredCopy(database: DatabaseRef, sample: Menu
       ? { DATABASE_URL: database.url, DB_POOL_MIN: '0', DB_POOL_MAX: '2' }
       : { EMBEDDED_DATA_DIR: database.dataDir }),
   });
-  const infra = await createInfra(config, createLogger(config));
-  const app = await createServer(infra);
+  const runtime = await createRuntime(config, createLogger(config));
+  const app = await createServer(runtime);
   try {
     await app.listen({ host: '127.0.0.1', port: 0 });
     const address = app.server.address();
@@ -68,7 +68,7 @@ export async function checkApiOnRestoredCopy(database: DatabaseRef, sample: Menu
     return [...checks, `restaurant(slug: "${sample.slug}") → "${answered.name}" with ${items} menu items, as in the rows`];
   } finally {
     await app.close();
-    await infra.close();
+    await runtime.close();
   }
 }
 
