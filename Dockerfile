@@ -24,6 +24,15 @@ FROM node:24-bookworm-slim
 ENV NODE_ENV=production
 WORKDIR /app
 COPY --from=runtime-deps /app/node_modules ./node_modules
+# pg_dump/pg_restore/psql for npm run db:backup|db:restore|db:test-restore, from PostgreSQL's own
+# apt repository: the client's major version must be at least the server's (compose runs 17).
+ARG PG_CLIENT_MAJOR=17
+RUN apt-get update \
+  && apt-get install -y --no-install-recommends ca-certificates postgresql-common \
+  && /usr/share/postgresql-common/pgdg/apt.postgresql.org.sh -y \
+  && apt-get install -y --no-install-recommends postgresql-client-${PG_CLIENT_MAJOR} \
+  && rm -rf /var/lib/apt/lists/* \
+  && install -d -o node -g node /var/backups/servio
 COPY --from=build /app/package.json ./
 COPY --from=build /app/dist ./dist
 COPY --from=build /app/prisma ./prisma

@@ -78,6 +78,18 @@ const envSchema = z
     SENTRY_DSN: z.url({ protocol: /^https?$/ }).optional(),
     SENTRY_ENVIRONMENT: z.string().min(1).optional(),
     SENTRY_TRACES_SAMPLE_RATE: z.coerce.number().min(0).max(1).optional(),
+    BACKUP_DIR: z.string().min(1).default('./.data/backups'),
+    BACKUP_RETENTION_DAYS: positiveInt.default(30),
+    BACKUP_RPO_HOURS: z.coerce.number().positive().optional(),
+    BACKUP_S3_BUCKET: z.string().trim().min(1).optional(),
+    BACKUP_S3_PREFIX: z.string().trim().optional(),
+    BACKUP_S3_REGION: z.string().trim().min(1).default('us-east-1'),
+    BACKUP_S3_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
+    BACKUP_S3_FORCE_PATH_STYLE: booleanString.default(false),
+    BACKUP_S3_SSE: z.enum(['AES256', 'aws:kms']).optional(),
+    BACKUP_S3_KMS_KEY_ID: z.string().trim().min(1).optional(),
+    BACKUP_S3_ACCESS_KEY_ID: z.string().trim().min(1).optional(),
+    BACKUP_S3_SECRET_ACCESS_KEY: z.string().trim().min(1).optional(),
     APOLLO_KEY: z.string().trim().min(1).optional(),
     APOLLO_GRAPH_REF: z.string().trim().min(1).optional(),
     // The base URL; Apollo appends /api/ingress/traces.
@@ -126,6 +138,17 @@ const envSchema = z
     for (const finding of productionSafetyFindings(env)) {
       if (finding.severity === 'error') ctx.addIssue({ code: 'custom', path: [finding.variable], message: finding.message });
     }
+  })
+  .superRefine((env, ctx) => {
+    // Explicit S3 keys come in pairs; a KMS key only means something with aws:kms.
+    if (Boolean(env.BACKUP_S3_ACCESS_KEY_ID) !== Boolean(env.BACKUP_S3_SECRET_ACCESS_KEY))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['BACKUP_S3_SECRET_ACCESS_KEY'],
+        message: 'set both BACKUP_S3_ACCESS_KEY_ID and BACKUP_S3_SECRET_ACCESS_KEY, or neither',
+      });
+    if (env.BACKUP_S3_KMS_KEY_ID && env.BACKUP_S3_SSE !== 'aws:kms')
+      ctx.addIssue({ code: 'custom', path: ['BACKUP_S3_KMS_KEY_ID'], message: 'needs BACKUP_S3_SSE=aws:kms' });
   })
   .superRefine((env, ctx) => {
     // SMS needs all of Twilio's settings, or none of them.
@@ -292,6 +315,7 @@ function toConfig(env: z.infer<typeof envSchema>) {
             }
           : { kind: 'off' as const },
     },
+    backup: toBackupConfig(env),
     circuitBreaker: {
       errorThresholdPercent: env.CIRCUIT_BREAKER_ERROR_PERCENT,
       volumeThreshold: env.CIRCUIT_BREAKER_VOLUME,
@@ -312,6 +336,35 @@ function toConfig(env: z.infer<typeof envSchema>) {
     // Production migrates as a release step (npm run db:migrate); elsewhere the server does it.
     migrateOnStart: env.MIGRATE_ON_START ?? !production,
     seedOnEmpty: env.SEED_ON_EMPTY ?? !production,
+  };
+}
+
+/**
+ * Backups (npm run db:backup / db:restore / db:test-restore) land in BACKUP_DIR and, with a bucket,
+ * in S3 under one prefix per environment. BACKUP_RPO_HOURS turns on the API's backup-age alert.
+ * Without explicit keys the AWS SDK's own chain (instance/pod role, AWS_* variables) applies.
+ */
+function toBackupConfig(env: z.infer<typeof envSchema>) {
+  return {
+    dir: env.BACKUP_DIR,
+    retentionDays: env.BACKUP_RETENTION_DAYS,
+    rpoHours: env.BACKUP_RPO_HOURS ?? null,
+    s3: env.BACKUP_S3_BUCKET
+      ? {
+          kind: 's3' as const,
+          bucket: env.BACKUP_S3_BUCKET,
+          prefix: (env.BACKUP_S3_PREFIX ?? `servio/${env.NODE_ENV}`).replace(/^\/+|\/+$/g, ''),
+          region: env.BACKUP_S3_REGION,
+          endpoint: env.BACKUP_S3_ENDPOINT,
+          forcePathStyle: env.BACKUP_S3_FORCE_PATH_STYLE,
+          serverSideEncryption: env.BACKUP_S3_SSE,
+          kmsKeyId: env.BACKUP_S3_KMS_KEY_ID,
+          credentials:
+            env.BACKUP_S3_ACCESS_KEY_ID && env.BACKUP_S3_SECRET_ACCESS_KEY
+              ? { accessKeyId: env.BACKUP_S3_ACCESS_KEY_ID, secretAccessKey: env.BACKUP_S3_SECRET_ACCESS_KEY }
+              : undefined,
+        }
+      : { kind: 'off' as const },
   };
 }
 

@@ -1,5 +1,6 @@
 import type { AlertManager } from './alerts/alert-manager.js';
 import { createAlerts } from './alerts/alerts.js';
+import { createBackupMonitor } from './backup/backup-monitor.js';
 import type { Config } from './config.js';
 import { createEventBus, type EventBus } from './events/event-bus.js';
 import { createInfra, type Infra } from './infra/infra.js';
@@ -16,7 +17,9 @@ export interface Runtime extends Infra {
 export async function createRuntime(config: Config, logger: Logger): Promise<Runtime> {
   const infra = await createInfra(config, logger);
   const events = await createEventBus(infra.redis, (error) => logger.warn({ component: 'events', err: error }, 'event delivery failed'));
-  const alerts = createAlerts(config.alerts, { ...infra, events });
+  // The API never takes backups; it reads the newest manifest for the backup gauges and backup_age alert.
+  const backups = createBackupMonitor(config.backup, infra);
+  const alerts = createAlerts(config.alerts, { ...infra, events, backups });
   return {
     ...infra,
     events,

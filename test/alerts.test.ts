@@ -9,7 +9,15 @@ import { type Json, startTestServer, type TestServer } from './testkit/test-serv
 import { startWebhookReceiver } from './testkit/webhook-receiver.js';
 
 const thresholds = { p95Ms: 500, errorRate: 0.01, poolSaturation: 0.9, cacheHitRateMin: 0.7, heapRatio: 0.9 };
-const quiet: AlertSnapshot = { p95Ms: 20, errorRate: 0, poolSaturation: 0.1, cacheHitRate: 0.95, heapRatio: 0.3, openBreakers: [] };
+const quiet: AlertSnapshot = {
+  p95Ms: 20,
+  errorRate: 0,
+  poolSaturation: 0.1,
+  cacheHitRate: 0.95,
+  heapRatio: 0.3,
+  openBreakers: [],
+  backupAgeHours: null,
+};
 
 /** A manager over a snapshot the test edits, a clock it moves, and a notifier that records. */
 function aManager() {
@@ -151,6 +159,7 @@ describe('metric sources', () => {
       cacheHitRate: 0.6,
       heapRatio: 0.5,
       openBreakers: ['openai'],
+      backupAgeHours: null,
     });
 
     for (let i = 0; i < 10; i++) histogram.observe({ operation: 'B' }, 0.5);

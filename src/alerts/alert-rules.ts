@@ -18,6 +18,8 @@ export interface AlertSnapshot {
   heapRatio: number | null;
   /** Names of the external services whose circuit breaker is open now. */
   openBreakers: string[];
+  /** Hours since the newest backup finished (Infinity: none); null when BACKUP_RPO_HOURS is unset. */
+  backupAgeHours: number | null;
 }
 
 export type Severity = 'warning' | 'critical';
@@ -32,7 +34,7 @@ export interface AlertRule {
   comparator: 'above' | 'below';
   threshold: number;
   /** The unit appended to values in messages (`ms`, `%` for ratios shown as percentages, none for counts). */
-  unit: 'ms' | 'ratio' | 'count';
+  unit: 'ms' | 'ratio' | 'count' | 'hours';
   measure(snapshot: AlertSnapshot): number | null;
   /** Facts to add to a firing notification's details (which breakers are open). */
   describe?(snapshot: AlertSnapshot): Record<string, string>;
@@ -104,8 +106,25 @@ export function createAlertRules(thresholds: Config['alerts']['thresholds']): Al
   ];
 }
 
-/** `12 ms`, `3.5%`. */
+/**
+ * Fires when the newest backup is older than the RPO (or there is none): the backup job has stopped
+ * succeeding, whatever the reason (its own failure notification may never have been sent).
+ */
+export function createBackupAgeRule(rpoHours: number): AlertRule {
+  return {
+    name: 'backup_age',
+    title: 'Age of the newest backup',
+    severity: 'critical',
+    comparator: 'above',
+    threshold: rpoHours,
+    unit: 'hours',
+    measure: (snapshot) => snapshot.backupAgeHours,
+  };
+}
+
+/** `12 ms`, `3.5%`, `26.5 h`. */
 export function formatValue(value: number, unit: AlertRule['unit']): string {
   if (unit === 'count') return String(value);
+  if (unit === 'hours') return Number.isFinite(value) ? `${Number(value.toFixed(1))} h` : 'infinite (no backup found)';
   return unit === 'ms' ? `${Math.round(value)} ms` : `${Number((value * 100).toFixed(2))}%`;
 }

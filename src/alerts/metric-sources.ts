@@ -11,6 +11,8 @@ export interface MetricSourcesDeps {
   cacheStats: CacheService['stats'];
   /** Names of the circuit breakers open now. */
   openBreakers: () => string[];
+  /** Hours since the newest backup (absent when backups are not monitored). */
+  backupAgeHours?: () => Promise<number>;
   /** The cache hit rate is judged only on at least this many reads in the interval (default 100). */
   minCacheReads?: number;
   /** Heap used and the limit, in bytes (default: this process's V8 heap). */
@@ -58,6 +60,7 @@ export function createMetricSources(deps: MetricSourcesDeps): AlertSources {
         cacheHitRate: intervalReads >= minCacheReads ? (cache.hits - previous.hits) / intervalReads : null,
         heapRatio: limit > 0 ? used / limit : null,
         openBreakers: deps.openBreakers(),
+        backupAgeHours: deps.backupAgeHours ? await deps.backupAgeHours() : null,
       };
       previous = { buckets, operations, errors: errorCount, hits: cache.hits, misses: cache.misses };
       return snapshot;

@@ -72,6 +72,9 @@ const gauges = {
   'circuit_breaker.state': { help: 'Circuit breaker state by breaker: 0 closed, 1 half-open, 2 open.', labels: ['breaker'] },
   'cache_service.hit_ratio': { help: 'CacheService hits / reads since start (0 before the first read).', labels: [] },
   'graphql.subscriptions.active': { help: 'Subscriptions running now, by field.', labels: ['subscription'] },
+  'backup.last_success_timestamp_seconds': { help: 'When the newest backup finished (Unix time), read from its manifest.', labels: [] },
+  'backup.last_size_bytes': { help: 'Size of the newest backup.', labels: [] },
+  'backup.last_duration_seconds': { help: 'How long the newest backup took.', labels: [] },
 } as const;
 
 export type TimingName = keyof typeof timings;
