@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { decodeJwt, SignJWT, UnsecuredJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createUserAccessCache } from '../src/auth/user-access-cache.js';
 import { aRestaurant, aUser } from './testkit/seed-builder.js';
 import { type Json, startTestServer, type TestServer, testPassword } from './testkit/test-server.js';
 
@@ -188,7 +189,9 @@ describe('identity', () => {
       const session = await signIn(user.email);
       expect((await server.graphql<Json>(meQuery, {}, bearer(session.accessToken))).body.data.me.id).toBe(user.id);
 
+      // Permissions are cached (10 min): whatever deletes a user must invalidate them, as membership changes do.
       await prisma().user.delete({ where: { id: user.id } });
+      await createUserAccessCache({ cache: server.infra.cacheService, load: async () => [], onError: () => {} }).invalidate([user.id]);
       const { status, body } = await server.graphql<Json>(meQuery, {}, bearer(session.accessToken));
 
       // Refused at authentication, before any resolver and before the response cache.
