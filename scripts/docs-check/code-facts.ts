@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { ApolloServerErrorCode } from '@apollo/server/errors';
 import type { FastifyInstance } from 'fastify';
 import { type GraphQLSchema, isEnumType } from 'graphql';
-import { createAlertRules } from '../../src/alerts/alert-rules.js';
+import { createAlertRules, createBackupAgeRule } from '../../src/alerts/alert-rules.js';
 import { loadConfig } from '../../src/config.js';
 import { ErrorCode } from '../../src/errors.js';
 import type { Infra } from '../../src/infra/infra.js';
@@ -35,7 +35,7 @@ export interface CodeFacts {
 export const sources = {
   envVars: 'src/config.ts (loadConfig)',
   errorCodes: 'src/errors.ts (ErrorCode)',
-  alertNames: 'src/alerts/ (createAlertRules and announced alerts)',
+  alertNames: 'src/alerts/ (createAlertRules, createBackupAgeRule and announced alerts)',
   metricNames: 'the metrics registry (src/infra/metrics.ts)',
   routes: "the server's routes (app.printRoutes())",
   npmScripts: 'package.json scripts',
@@ -88,11 +88,13 @@ function toolEnvVars(root: string): Set<string> {
 }
 
 /**
- * The rules evaluated on metrics, plus the alerts announced directly (`low_stock`), which only exist as
+ * The rules evaluated on metrics (the backup-age rule exists only with BACKUP_RPO_HOURS, so it is made
+ * here with any RPO), plus the alerts announced directly (`low_stock`), which only exist as
  * `announce({ name: '…' })` calls in src/alerts/.
  */
 function alertNames(root: string): Set<string> {
-  const names = new Set(createAlertRules(loadConfig({}).alerts.thresholds).map((rule) => rule.name));
+  const rules = [...createAlertRules(loadConfig({}).alerts.thresholds), createBackupAgeRule(24)];
+  const names = new Set(rules.map((rule) => rule.name));
   for (const file of globSync('src/alerts/**/*.ts', { cwd: root })) {
     const source = readFileSync(resolve(root, file), 'utf8');
     if (!source.includes('.announce(')) continue;

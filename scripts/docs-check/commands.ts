@@ -1,4 +1,4 @@
-import { existsSync, globSync } from 'node:fs';
+import { existsSync, globSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { CodeFacts } from './code-facts.js';
 import type { Doc, Place } from './markdown.js';
@@ -8,9 +8,24 @@ const shellLanguages = new Set(['sh', 'bash', 'shell', 'console', '']);
 /** A repository path: starts with one of the project's source folders (not reports/, which holds generated output). */
 const repoPath = /^(?:\.\/)?(?:scripts|deploy|load-test|bench|src|test|prisma|operations|docs|schema|\.ci)\/[\w./*-]*[\w*]$/;
 
-/** Every `npm run x`, `npm start|test` and repository path quoted in a document must exist. */
+/** Folders .gitignore keeps out of the repository (generated output such as load-test/results/). */
+function ignoredFolders(root: string): string[] {
+  const gitignore = resolve(root, '.gitignore');
+  if (!existsSync(gitignore)) return [];
+  return readFileSync(gitignore, 'utf8')
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line.endsWith('/') && !line.startsWith('#') && !line.startsWith('!'))
+    .map((line) => line.replace(/^\//, ''));
+}
+
+/**
+ * Every `npm run x`, `npm start|test` and repository path quoted in a document must exist; paths under
+ * a gitignored folder name output a command writes, so they need not exist yet.
+ */
 export function checkCommands(root: string, docs: Doc[], facts: CodeFacts): Problem[] {
   const problems: Problem[] = [];
+  const ignored = ignoredFolders(root);
   const check = (text: string, place: Place) => {
     for (const [, script] of text.matchAll(/\bnpm run ([\w:.-]+)/g)) {
       if (!facts.npmScripts.has(script as string))
@@ -22,7 +37,7 @@ export function checkCommands(root: string, docs: Doc[], facts: CodeFacts): Prob
     }
     for (const token of text.split(/[\s=()'"`,;]+/)) {
       const path = token.replace(/[.:]$/, '');
-      if (!repoPath.test(path)) continue;
+      if (!repoPath.test(path) || ignored.some((folder) => path.replace(/^\.\//, '').startsWith(folder))) continue;
       const exists = path.includes('*') ? globSync(path, { cwd: root }).length > 0 : existsSync(resolve(root, path));
       if (!exists) problems.push({ where: at(place), message: `file \`${path}\` does not exist` });
     }

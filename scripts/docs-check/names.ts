@@ -16,10 +16,13 @@ export const homes = {
 } as const;
 
 /**
- * Upper-case words in backticks that are not names from the code: signals, SQL, cache headers' values.
- * Anything else upper-case must be an env var, an error code or a schema enum value.
+ * Upper-case words in backticks that are not names from the code: signals, SQL, cache headers' values,
+ * Dockerfile instructions. Anything else upper-case must be an env var, an error code or a schema enum value.
  */
-export const otherUpperCaseWords = new Set(['SIGTERM', 'SIGINT', 'SIGKILL', 'EXPLAIN', 'ANALYZE', 'HIT', 'MISS', 'BYPASS', 'UTC']);
+export const otherUpperCaseWords = new Set([
+  ...['SIGTERM', 'SIGINT', 'SIGKILL', 'EXPLAIN', 'ANALYZE', 'HIT', 'MISS', 'BYPASS', 'UTC'],
+  ...['FROM', 'RUN', 'CMD', 'COPY', 'ENTRYPOINT', 'USER', 'WORKDIR', 'EXPOSE', 'HEALTHCHECK', 'ARG', 'ENV'],
+]);
 
 interface Found extends Place {
   name: string;
