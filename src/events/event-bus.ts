@@ -44,10 +44,20 @@ export async function createEventBus(redis: Redis | null, onError: (error: unkno
   if (redis) {
     subscriber = createSubscriberClient(redis);
     subscriber.on('message', (_channel: string, message: string) => deliver(JSON.parse(message) as DomainEvent));
-    // Not awaited: a Redis that is down at start-up must not stop the server; ioredis subscribes
-    // again by itself once it reconnects.
+    // Only the first attempt is awaited (it ends within the connect time-out): a Redis that is down at
+    // start-up must not stop the server, and ioredis subscribes again by itself once it reconnects.
     subscriber.on('error', onError);
-    subscriber.subscribe(channel).catch(onError);
+    const connected = subscriber;
+    await new Promise<void>((resolve) => {
+      connected.once('error', () => resolve());
+      connected.subscribe(channel).then(
+        () => resolve(),
+        (error: unknown) => {
+          onError(error);
+          resolve();
+        },
+      );
+    });
   }
 
   return {

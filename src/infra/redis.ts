@@ -8,7 +8,8 @@ export type { Redis };
  * within this many milliseconds fails, and every caller degrades (README, "When Redis is down").
  */
 export const redisCommandTimeoutMs = 250;
-export const redisConnectTimeoutMs = 1_000;
+/** Commands fail at once while not connected, so a slow connect delays no answer: allow a loaded machine time. */
+export const redisConnectTimeoutMs = 5_000;
 /** Reconnect soon and forever, so the server recovers by itself when Redis returns. */
 export const redisReconnectDelayMs = (attempt: number): number => Math.min(50 * 2 ** attempt, 1_000);
 

@@ -1,4 +1,4 @@
-import { type Redis, redisKey } from '../../infra/redis.js';
+import { createSubscriberClient, type Redis, redisKey } from '../../infra/redis.js';
 
 /** The generation every operation folds in when it is not about one restaurant. */
 export const anyRestaurant = 'all';
@@ -26,7 +26,7 @@ export function createCacheGenerations(redis: Redis | null, onError: (error: unk
   if (redis) {
     // ioredis's keyPrefix does not apply to channels: add it, so separate deployments stay apart.
     const channel = `${redis.options.keyPrefix ?? ''}${redisKey('cache-generation')}`;
-    const subscriber = redis.duplicate();
+    const subscriber = createSubscriberClient(redis);
     subscriber.on('error', onError);
     subscriber.on('message', (_channel: string, message: string) => notify(JSON.parse(message) as string[]));
     // Messages sent while disconnected are lost: on every (re)subscription, assume everything changed.
