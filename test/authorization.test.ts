@@ -198,10 +198,14 @@ describe('authorization (@auth and @scope)', () => {
       const { user, headers } = await member(tenant.restaurant.id, 'OWNER');
       expect((await run('apiKeys', tenant.target, headers)).body.data.apiKeys).toHaveLength(1);
 
-      await prisma().membership.update({
-        where: { userId_restaurantId: { userId: user.id, restaurantId: tenant.restaurant.id } },
-        data: { role: 'MANAGER' },
-      });
+      // Demoted by another owner through the API, which also invalidates the cached permissions.
+      const other = await member(tenant.restaurant.id, 'OWNER');
+      const demotion = await server.graphql<Json>(
+        'mutation($input: ChangeMemberRoleInput!) { changeMemberRole(input: $input) { role } }',
+        { input: { restaurantId: tenant.restaurant.id, userId: user.id, role: 'MANAGER' } },
+        other.headers,
+      );
+      expect(demotion.body.data?.changeMemberRole.role).toBe('MANAGER');
       const { body } = await run('apiKeys', tenant.target, headers);
 
       expect(body.data).toBeNull();

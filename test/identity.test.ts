@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { decodeJwt, SignJWT, UnsecuredJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createUserAccessCache } from '../src/auth/user-access-cache.js';
+import { forgetCachedAccess } from './testkit/permission-cache.js';
 import { aRestaurant, aUser } from './testkit/seed-builder.js';
 import { type Json, startTestServer, type TestServer, testPassword } from './testkit/test-server.js';
 
@@ -191,7 +191,7 @@ describe('identity', () => {
 
       // Permissions are cached (10 min): whatever deletes a user must invalidate them, as membership changes do.
       await prisma().user.delete({ where: { id: user.id } });
-      await createUserAccessCache({ cache: server.infra.cacheService, load: async () => [], onError: () => {} }).invalidate([user.id]);
+      await forgetCachedAccess(server, [user.id]);
       const { status, body } = await server.graphql<Json>(meQuery, {}, bearer(session.accessToken));
 
       // Refused at authentication, before any resolver and before the response cache.

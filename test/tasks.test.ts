@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { DomainEvent } from '../src/events/event-bus.js';
 import { createTasksService } from '../src/modules/tasks/tasks.service.js';
+import { forgetCachedAccess } from './testkit/permission-cache.js';
 import { aRestaurant, aTeam, aUser } from './testkit/seed-builder.js';
 import { countStatements, errorCode, type Json, startTestServer, type TestServer } from './testkit/test-server.js';
 
@@ -253,6 +254,7 @@ describe('tasks', () => {
     const left = await aRestaurant(prisma()).build();
     const me = first.staff;
     await prisma().membership.create({ data: { userId: me.user.id, restaurantId: second.id, role: 'STAFF' } });
+    await forgetCachedAccess(server, [me.user.id]);
     const low = await seedTask(first.restaurant.id, { assigneeId: me.user.id, priority: 'LOW' });
     const urgent = await seedTask(second.id, { assigneeId: me.user.id, priority: 'URGENT' });
     const done = await seedTask(first.restaurant.id, { assigneeId: me.user.id, status: 'DONE' });

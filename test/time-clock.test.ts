@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { forgetCachedAccess } from './testkit/permission-cache.js';
 import { aRestaurant, aTeam } from './testkit/seed-builder.js';
 import { countStatements, errorCode, type Json, startTestServer, type TestServer } from './testkit/test-server.js';
 
@@ -89,6 +90,7 @@ describe('time clock', () => {
     const { restaurant, staff } = await setUp();
     const { restaurant: second } = await aRestaurant(prisma()).build();
     await prisma().membership.create({ data: { userId: staff.user.id, restaurantId: second.id, role: 'STAFF' } });
+    await forgetCachedAccess(server, [staff.user.id]);
 
     const here = await gql(clockIn, { r: restaurant.id }, staff.headers);
     const there = await gql(clockIn, { r: second.id }, staff.headers);
@@ -214,6 +216,7 @@ describe('time clock', () => {
 
     const { restaurant: open } = await aRestaurant(prisma()).build();
     await prisma().membership.create({ data: { userId: staff.user.id, restaurantId: open.id, role: 'STAFF' } });
+    await forgetCachedAccess(server, [staff.user.id]);
     await shift(open.id, staff.user.id, new Date(Date.now() - 90 * minute), null);
     const range = { r: open.id, from: new Date(Date.now() - 3 * hour).toISOString(), to: new Date(Date.now() + hour).toISOString() };
     const running = await gql(hoursWorked, { ...range, groupBy: 'DAY' }, staff.headers);
