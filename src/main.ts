@@ -24,7 +24,7 @@ async function main(): Promise<void> {
     logger.info('empty database: demo data seeded (see README, "Demo accounts")');
   }
 
-  const app = await createServer(infra);
+  const app = await createServer(infra, { keepIdleConnectionsOnClose: true });
   await app.listen({ host: config.http.host, port: config.http.port });
   const address = app.server.address();
   logger.info(startLine(config, typeof address === 'object' && address ? address.port : config.http.port));

@@ -48,7 +48,16 @@ const requestIdPattern = /^[\w.:-]{1,128}$/;
  * The HTTP server: Fastify with GraphQL at /graphql and the health routes. It never listens;
  * main.ts (or a test) decides where.
  */
-export async function createServer(infra: Runtime): Promise<FastifyInstance> {
+export async function createServer(
+  infra: Runtime,
+  options: {
+    /**
+     * On close, leave idle kept-alive connections open until their keep-alive time-out, so a request a
+     * client sends on one meets a 503 with `Connection: close` instead of a reset (main.ts; tests close at once).
+     */
+    keepIdleConnectionsOnClose?: boolean;
+  } = {},
+): Promise<FastifyInstance> {
   const { config } = infra;
   const app = Fastify({
     loggerInstance: infra.logger as FastifyBaseLogger,
@@ -62,6 +71,7 @@ export async function createServer(infra: Runtime): Promise<FastifyInstance> {
     bodyLimit: config.http.bodyLimitBytes,
     requestTimeout: config.http.requestTimeoutMs,
     return503OnClosing: true,
+    forceCloseConnections: options.keepIdleConnectionsOnClose ? false : 'idle',
   });
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { copyFile, mkdtemp, readFile, rm, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -87,7 +88,11 @@ describe.skipIf(!baseUrl)('db:backup and db:restore on PostgreSQL', () => {
       code: 'TARGET_HAS_DATA',
       message: expect.stringContaining('--force'),
     });
-    const production = configFor(target.url, { NODE_ENV: 'production', REDIS_URL: 'redis://127.0.0.1:1', JWT_SECRET: 'x'.repeat(40) });
+    const production = configFor(target.url, {
+      NODE_ENV: 'production',
+      REDIS_URL: 'redis://127.0.0.1:1',
+      JWT_SECRET: randomBytes(32).toString('base64'),
+    });
     await expect(restoreBackup({ config: production, reference, force: true, confirm: 'servio' })).rejects.toMatchObject({
       code: 'CONFIRMATION_REQUIRED',
       message: expect.stringContaining(`--confirm ${target.name}`),
