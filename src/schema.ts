@@ -7,6 +7,7 @@ import { DateTimeResolver } from 'graphql-scalars';
 import type { Config } from './config.js';
 import { authDirectiveTransformer } from './directives/auth.directive.js';
 import { rateLimitDirectiveTransformer } from './directives/rate-limit.directive.js';
+import { guardEntityRepresentations } from './federation/entity-representations.js';
 import type { Resolvers } from './generated/graphql.js';
 import type { Redis } from './infra/redis.js';
 import { moduleResolvers, ownerLookups, restaurantRowTypes, tenancyDeclarations } from './modules/index.js';
@@ -32,7 +33,7 @@ const baseResolvers: Resolvers = {
 export function createSchema(deps: { rateLimits: Config['rateLimits']; redis: Redis | null }): GraphQLSchema {
   const resolvers = mergeResolvers([baseResolvers, ...moduleResolvers]);
   // biome-ignore lint/suspicious/noExplicitAny: buildSubgraphSchema's resolver map type is looser than codegen's.
-  const subgraph = buildSubgraphSchema({ typeDefs: loadTypeDefs(), resolvers: resolvers as any });
+  const subgraph = guardEntityRepresentations(buildSubgraphSchema({ typeDefs: loadTypeDefs(), resolvers: resolvers as any }));
   // Order matters: the last transformer applied runs first. Rate limits wrap access checks, so
   // a flood of denied calls still spends the caller's budget.
   const transformers = [

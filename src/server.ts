@@ -24,6 +24,7 @@ import { createExplorerPlugin } from './plugins/explorer/explorer.plugin.js';
 import { registerExplorerPolicy } from './plugins/explorer/explorer-policy.js';
 import { createFormatError } from './plugins/format-error.js';
 import { createGatewayOnlyPlugin } from './plugins/gateway-only.plugin.js';
+import { createHttpRefusalsPlugin } from './plugins/http-refusals.plugin.js';
 import { createInputSanityPlugin } from './plugins/input-sanity.plugin.js';
 import { createMetricsPlugin } from './plugins/metrics.plugin.js';
 import { loadManifest } from './plugins/persisted-queries/manifest.js';
@@ -141,6 +142,7 @@ export async function createServer(
       createQueryLimitsPlugin(config.queryLimits),
       // Before the cache and execution: an operation on the wrong transport goes no further.
       transport.plugin,
+      createHttpRefusalsPlugin(),
       createErrorReportingPlugin(),
       createDatabaseOutagePlugin(),
       createGatewayOnlyPlugin(config.gateway),

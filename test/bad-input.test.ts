@@ -99,7 +99,7 @@ const battery: BatteryCase[] = [
   },
   { name: 'multipart/form-data (uploads are not enabled)', request: multipart, status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' },
   { name: 'GET without a preflight header (CSRF)', request: () => get('{ apiVersion }', {}), status: 400, code: 'BAD_REQUEST' },
-  { name: 'a mutation over GET', request: () => get('mutation { ping }'), status: 405, code: 'BAD_REQUEST' },
+  { name: 'a mutation over GET', request: () => get('mutation { ping }'), status: 405, code: 'METHOD_NOT_ALLOWED' },
   {
     name: 'a body over HTTP_BODY_LIMIT_BYTES (1.2 MB)',
     request: () => graphql(`{ apiVersion } # ${'x'.repeat(1_200_000)}`),

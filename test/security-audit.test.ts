@@ -81,10 +81,8 @@ describe('security audit: server checks against the real server', () => {
   it('hostile input: every request is refused or answered cleanly, none leaks internals', async () => {
     const outcome = await run(hostileInputCheck, { url: new URL(server.url) });
     const failures = outcome.evidence.filter((line) => !line.startsWith('ok: '));
-    // Known and open (issue 9 item 6, checklist GQL-26): deep variables overflow the input guard today.
-    const knownOpen = (line: string) => line.startsWith('FAIL: a variable nested 5,000 deep →');
-    expect(failures.filter((line) => !knownOpen(line))).toEqual([]);
-    expect(outcome.verdict).toBe(failures.length > 0 ? 'fail' : 'pass');
+    expect(failures).toEqual([]);
+    expect(outcome.verdict).toBe('pass');
     expect(outcome.evidence.length).toBeGreaterThanOrEqual(15);
   });
 

@@ -2,7 +2,7 @@ import type { FastifyError, FastifyInstance } from 'fastify';
 import { DatabaseUnavailableError, ErrorCode } from '../errors.js';
 import { isDatabaseUnavailable } from '../infra/prisma-errors.js';
 
-const codeByStatus: Record<number, string> = {
+export const codeByStatus: Record<number, string> = {
   400: 'BAD_REQUEST',
   401: ErrorCode.UNAUTHENTICATED,
   404: 'NOT_FOUND',

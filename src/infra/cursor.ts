@@ -10,11 +10,23 @@ export function encodeCursor(row: TimeCursor): string {
   return Buffer.from(JSON.stringify([row.createdAt.toISOString(), row.id])).toString('base64url');
 }
 
+const idPattern = /^[\w-]{1,64}$/;
+const fourDigitYear = /^\d{4}-/;
+
 export function decodeCursor(cursor: string, field = 'after'): TimeCursor {
   try {
-    const [createdAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];
-    const date = new Date(createdAt);
-    if (typeof id !== 'string' || Number.isNaN(date.getTime())) throw new Error('malformed');
+    const [createdAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [unknown, unknown];
+    const date = new Date(String(createdAt));
+    // Only what encodeCursor writes: a date that round-trips (no 30 February, no year PostgreSQL lacks), a plain id.
+    if (
+      typeof id !== 'string' ||
+      !idPattern.test(id) ||
+      Number.isNaN(date.getTime()) ||
+      date.toISOString() !== createdAt ||
+      !fourDigitYear.test(createdAt)
+    ) {
+      throw new Error('malformed');
+    }
     return { createdAt: date, id };
   } catch {
     throw new ValidationError(field, `"${cursor.slice(0, 64)}" is not a cursor of this list.`);

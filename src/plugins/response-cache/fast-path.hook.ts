@@ -32,7 +32,12 @@ function requestKey(request: FastifyRequest): string | null {
   }
   const body = request.body as { query?: unknown; operationName?: unknown; variables?: unknown; extensions?: unknown } | null;
   if (request.method !== 'POST' || typeof body !== 'object' || body === null || Array.isArray(body)) return null;
-  return `POST ${accept} ${JSON.stringify([body.query, body.operationName, body.variables, body.extensions])}`;
+  try {
+    return `POST ${accept} ${JSON.stringify([body.query, body.operationName, body.variables, body.extensions])}`;
+  } catch {
+    // Nested too deep to serialise (RangeError): no read worth caching; the input guard refuses it.
+    return null;
+  }
 }
 
 /**
