@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { aRestaurant } from './testkit/seed-builder.js';
-import { countStatements, startTestServer, type TestServer } from './testkit/test-server.js';
+import { aRestaurant, aUser } from './testkit/seed-builder.js';
+import { countStatements, errorCode, type Json, startTestServer, type TestServer } from './testkit/test-server.js';
 
 const menuQuery = /* GraphQL */ `
   query Menu($slug: String!, $all: Boolean) {
@@ -61,12 +61,32 @@ describe('public menu', () => {
     expect(menu[1]?.items).toHaveLength(2);
   });
 
-  it('lists unavailable items too when asked', async () => {
-    const { restaurant } = await aRestaurant(server.infra.db.prisma).withCategory('Drinks', 4, { unavailable: 2 }).build();
+  it('shows switched-off items only to whom menuItems shows them: the same rule on both paths', async () => {
+    const prisma = server.infra.db.prisma;
+    const { restaurant } = await aRestaurant(prisma).withCategory('Drinks', 4, { unavailable: 2 }).build();
+    const staff = await server.loginAs((await aUser(prisma).memberOf(restaurant.id, 'STAFF').build()).email);
+    const outsider = await server.loginAs((await aUser(prisma).build()).email);
+    const menuItemsQuery = 'query($id: ID!) { menuItems(restaurantId: $id) { available } }';
+    const viaMenu = (headers?: Record<string, string>) =>
+      server.graphql<MenuData>(menuQuery, { slug: restaurant.slug, all: true }, headers);
+    const viaMenuItems = (headers?: Record<string, string>) => server.graphql<Json>(menuItemsQuery, { id: restaurant.id }, headers);
 
-    const { body } = await server.graphql<MenuData>(menuQuery, { slug: restaurant.slug, all: true });
+    for (const [who, headers, code] of [
+      ['anonymous', undefined, 'UNAUTHENTICATED'],
+      ['a user of another restaurant', outsider, 'FORBIDDEN'],
+    ] as const) {
+      const [menu, items] = await Promise.all([viaMenu(headers), viaMenuItems(headers)]);
+      expect({ who, menu: errorCode(menu.body), items: errorCode(items.body) }).toEqual({ who, menu: code, items: code });
+      expect(JSON.stringify(menu.body.data ?? null)).not.toContain('"available":false');
+    }
 
-    expect(body.data?.restaurant?.menu[0]?.items.map((item) => item.available)).toEqual([false, false, true, true]);
+    const [menu, items] = await Promise.all([viaMenu(staff), viaMenuItems(staff)]);
+    expect(menu.body.data?.restaurant?.menu[0]?.items.map((item) => item.available)).toEqual([false, false, true, true]);
+    expect(items.body.data.menuItems.map((item: { available: boolean }) => item.available)).toEqual([false, false, true, true]);
+    // A staff member's full menu is theirs alone: never a shared (public) cache entry.
+    expect(menu.headers.get('cache-control')).not.toMatch(/public/);
+    const again = await viaMenu(outsider);
+    expect(errorCode(again.body)).toBe('FORBIDDEN');
   });
 
   it('answers null for an unknown slug', async () => {

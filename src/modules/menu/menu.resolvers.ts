@@ -1,4 +1,8 @@
+import { cacheControlFromInfo } from '@apollo/cache-control-types';
 import type { Resolvers } from '../../generated/graphql.js';
+
+/** Who may see items that are switched off: `menuItems`' own `@auth(requires: STAFF) @scope(requires: "menu:read")`. */
+const unavailableItemsReaders = { role: 'STAFF', scope: 'menu:read' } as const;
 
 export const menuResolvers: Resolvers = {
   Query: {
@@ -9,8 +13,13 @@ export const menuResolvers: Resolvers = {
   },
   MenuCategory: {
     __resolveReference: ({ id }, { loaders }) => loaders.menuCategoryById.load(id),
-    items: (category, { includeUnavailable }, { loaders }) =>
-      (includeUnavailable ? loaders.allItemsByCategoryId : loaders.availableItemsByCategoryId).load(category.id),
+    items: async (category, { includeUnavailable }, { loaders, access }, info) => {
+      if (!includeUnavailable) return loaders.availableItemsByCategoryId.load(category.id);
+      // Switched-off items follow menuItems' rule (staff, admins, "menu:read" keys), and the answer is theirs alone.
+      await access.authorize(unavailableItemsReaders, category.restaurantId);
+      cacheControlFromInfo(info).setCacheHint({ scope: 'PRIVATE' });
+      return loaders.allItemsByCategoryId.load(category.id);
+    },
   },
   MenuItem: {
     __resolveReference: ({ id }, { loaders }) => loaders.menuItemById.load(id),
