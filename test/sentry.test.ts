@@ -101,4 +101,22 @@ describe('Sentry error and trace reporting', () => {
     // Nor the client's address (in real mode, Redis rate-limit keys hold it).
     expect(graphqlTransactions).not.toContain(server.clientIp);
   });
+
+  it('traces GraphQL operations only: no transaction for probes, scrapes, or database and Redis work outside a request', async () => {
+    const before = transactions().length;
+    await fetch(`${server.url}/health/ready`);
+    await fetch(`${server.url}/health`);
+    await fetch(`${server.url}/metrics`);
+    await server.infra.db.prisma.user.count();
+    await server.infra.redis?.ping();
+    const { body } = await server.graphql<Json>('query TracedOperation { apiVersion }');
+    expect(body.errors).toBeUndefined();
+    await server.infra.errorTracking.flush(5_000);
+
+    const sent = transactions().slice(before);
+    expect(sent.map((item) => item.transaction)).toContain('TracedOperation');
+    expect(sent.map((item) => ({ op: item.contexts.trace.op, name: item.transaction }))).toEqual([
+      { op: 'http.server', name: 'TracedOperation' },
+    ]);
+  });
 });

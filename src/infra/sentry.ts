@@ -21,7 +21,7 @@ const disabled: ErrorTracking = Object.freeze({ enabled: false, flush: async () 
  * run in their own worker process, so only the files that set SENTRY_DSN ever have a client.
  *
  * GraphQL operations are traced by the Apollo plugin (sentry.plugin.ts); the SDK's default
- * integrations add the Fastify and Prisma spans. Libraries that need import hooks (pg, ioredis) would need
+ * integrations add the Fastify and Prisma spans inside them; nothing else is sent (isGraphQLTransaction). Libraries that need import hooks (pg, ioredis) would need
  * `--import @sentry/node/instrument` before anything is imported, so the ESM loader hooks are not
  * registered here: initialising late, they would only slow module loading.
  */
@@ -48,7 +48,7 @@ export function createErrorTracking(config: Config['sentry'], logger: Logger): E
         }),
       ],
       beforeSend: withoutSecrets,
-      beforeSendTransaction: withoutSecrets,
+      beforeSendTransaction: (event) => (isGraphQLTransaction(event) ? withoutSecrets(event) : null),
       // No IP addresses, cookies or request bodies: the plugin attaches the ids it needs.
       sendDefaultPii: false,
     });
@@ -60,6 +60,15 @@ export function createErrorTracking(config: Config['sentry'], logger: Logger): E
       await Sentry.flush(timeoutMs);
     },
   };
+}
+
+/**
+ * Only GraphQL requests are traced: /graphql is the only incoming request the HTTP integration keeps.
+ * Prisma and Redis work outside a request (start-up, readiness pings, pub/sub) would otherwise be
+ * transactions of their own and spend the quota.
+ */
+function isGraphQLTransaction(event: Sentry.Event): boolean {
+  return event.contexts?.trace?.op === 'http.server';
 }
 
 /** Request headers an event may carry: none with credentials, cookies or the client's address. */
