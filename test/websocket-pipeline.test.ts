@@ -48,6 +48,13 @@ describe('WebSocket runs the HTTP pipeline', () => {
     return result;
   }
 
+  /** orderUpdated subscriptions running now, from /metrics. */
+  const activeSubscriptions = async () =>
+    (await scrapeMetrics(server))('servio_graphql_subscriptions_active', { subscription: 'orderUpdated' }) ?? 0;
+  /** Waits until `count` are running: only then can an event be published that they must receive. */
+  const untilActive = (count: number) =>
+    vi.waitFor(async () => expect(await activeSubscriptions()).toBeGreaterThanOrEqual(count), { timeout: 10_000 });
+
   it('refuses queries and mutations over WebSocket, so a write never skips cache invalidation', async () => {
     const query = await outcomeOf({}, '{ apiVersion }');
     const mutation = await outcomeOf(owner, 'mutation($id: ID!) { updateMenuItem(id: $id, input: { priceAmount: 1 }) { id } }', {
@@ -89,16 +96,11 @@ describe('WebSocket runs the HTTP pipeline', () => {
 
   it('refuses a NUL in a variable and an unparsable document with typed errors, and the socket stays usable', async () => {
     const client = connectGraphqlWs(server, staff);
+    const before = await activeSubscriptions();
     const nul = await firstOutcome(client, { query: orderFeed, variables: { r: 'a\u0000b' } }).outcome;
     const broken = await firstOutcome(client, { query: 'subscription { orderUpdated(' }).outcome;
     const feed = firstOutcome(client, { query: orderFeed, variables: { r: restaurantId } });
-    await vi.waitFor(
-      async () => {
-        const metrics = await scrapeMetrics(server);
-        expect(metrics('servio_graphql_subscriptions_active', { subscription: 'orderUpdated' })).toBeGreaterThan(0);
-      },
-      { timeout: 10_000 },
-    );
+    await untilActive(before + 1);
     await server.graphql(
       'mutation($input: CreateOrderInput!) { createOrder(input: $input) { id } }',
       {
@@ -124,19 +126,14 @@ describe('WebSocket runs the HTTP pipeline', () => {
   });
 
   it('limits subscriptions per connection and per user, each with its own code, and counts the refusals', async () => {
+    const before = await activeSubscriptions();
     const first = connectGraphqlWs(server, owner);
     const second = connectGraphqlWs(server, owner);
     const subscribe = (client: typeof first) => firstOutcome(client, { query: orderFeed, variables: { r: restaurantId } });
     const running = [subscribe(first), subscribe(first)];
     const thirdOnSocket = await subscribe(first).outcome;
     running.push(subscribe(second));
-    await vi.waitFor(
-      async () => {
-        const metrics = await scrapeMetrics(server);
-        expect(metrics('servio_graphql_subscriptions_active', { subscription: 'orderUpdated' })).toBeGreaterThanOrEqual(3);
-      },
-      { timeout: 10_000 },
-    );
+    await untilActive(before + 3);
     const fourthForUser = await subscribe(second).outcome;
     const metrics = await scrapeMetrics(server);
     for (const subscription of running) subscription.unsubscribe();
@@ -165,14 +162,9 @@ describe('WebSocket runs the HTTP pipeline', () => {
     const prisma = server.infra.db.prisma;
     const leaver = await aUser(prisma).memberOf(restaurantId, 'STAFF').build();
     const client = connectGraphqlWs(server, await server.loginAs(leaver.email));
+    const before = await activeSubscriptions();
     const feed = firstOutcome(client, { query: orderFeed, variables: { r: restaurantId } });
-    await vi.waitFor(
-      async () => {
-        const metrics = await scrapeMetrics(server);
-        expect(metrics('servio_graphql_subscriptions_active', { subscription: 'orderUpdated' })).toBeGreaterThan(0);
-      },
-      { timeout: 10_000 },
-    );
+    await untilActive(before + 1);
     const removed = await server.graphql<Json>(
       'mutation($r: ID!, $u: ID!) { removeMember(restaurantId: $r, userId: $u) }',
       { r: restaurantId, u: leaver.id },
