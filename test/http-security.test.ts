@@ -120,7 +120,7 @@ describe('HTTP hardening', () => {
 
       expect(status).toBe(405);
       expect(headers.get('allow')).toBe('POST');
-      expect(body.errors[0].extensions.code).toBe('BAD_REQUEST');
+      expect(body.errors[0].extensions.code).toBe('METHOD_NOT_ALLOWED');
       expect(await sessions()).toBe(0);
       expect(ping.status).toBe(405);
     });
@@ -188,7 +188,7 @@ describe('HTTP hardening', () => {
       [
         'a mutation over GET',
         (h) => request(`/graphql?query=${encodeURIComponent('mutation{ping}')}`, { headers: { ...h, 'apollo-require-preflight': 'true' } }),
-        'BAD_REQUEST',
+        'METHOD_NOT_ALLOWED',
       ],
       [
         'a CSRF-blocked request',
