@@ -175,7 +175,8 @@ export async function createServer(
     });
     registerTrustedDocuments(graphql, { manifest, enforceForAll: config.persistedQueriesOnly });
     // After authentication and the manifest check: only anonymous callers' public answers are served from memory.
-    registerResponseFastPath(graphql, { local: localResponses, metrics: infra.metrics });
+    // Answers served from memory skip Apollo, so Apollo's usage reporting would not count them: with it on, they go through Apollo.
+    if (config.usageReporting.kind !== 'apollo') registerResponseFastPath(graphql, { local: localResponses, metrics: infra.metrics });
     stampRequestIdOnErrors(graphql);
     if (config.explorerEnabled) registerExplorerPolicy(graphql);
     // One path, two protocols: HTTP for queries and mutations, graphql-ws (a GET upgrade) for subscriptions.

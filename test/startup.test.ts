@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
@@ -103,7 +104,7 @@ describe('log format', childTimeout, () => {
       NODE_ENV: 'production',
       DATABASE_URL: 'postgresql://db/servio',
       REDIS_URL: 'redis://cache',
-      JWT_SECRET: 'x'.repeat(40),
+      JWT_SECRET: randomBytes(32).toString('base64'),
     };
     for (const env of [production, { NODE_ENV: 'development' }]) {
       expect(JSON.parse(await logLine(env))).toMatchObject({ level: 30, msg: 'hello from servio', orders: 3 });

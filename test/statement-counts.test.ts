@@ -73,8 +73,9 @@ describe('statements per request', () => {
     });
 
     expect(body.data.createOrder.id).toBe(first.body.data.createOrder.id);
-    // Menu read; BEGIN; INSERT … ON CONFLICT DO NOTHING (inserts nothing); COMMIT; the earlier order.
-    expect(statements).toHaveLength(5);
+    // Menu read; BEGIN; INSERT … ON CONFLICT DO NOTHING (inserts nothing); COMMIT; the earlier order and its
+    // lines (compared with this request's: another order under a used key is IDEMPOTENCY_KEY_REUSED).
+    expect(statements).toHaveLength(6);
     expect(statements.filter((sql) => sql.startsWith('INSERT'))).toHaveLength(1);
     expect(await server.infra.db.prisma.order.count({ where: { idempotencyKey: 'count-retry' } })).toBe(1);
   });
