@@ -25,7 +25,10 @@ describe('loadConfig', () => {
       upload: minute(10),
       webhook: minute(100),
       anonymousHttp: { limit: 100, durationSeconds: 900 },
+      // Development only: a frontend developer on loopback is never locked out of signing in.
+      exemptLoopbackFromAuthTier: true,
     });
+    expect(loadConfig({ NODE_ENV: 'test' }).rateLimits.exemptLoopbackFromAuthTier).toBe(false);
   });
 
   it('tunes the PostgreSQL pool as the seed says, each value overridable', () => {
