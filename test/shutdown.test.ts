@@ -73,19 +73,24 @@ describe('SIGTERM under write load (src/main.ts)', () => {
     let stopped = false;
     // Writers on kept-alive connections (fetch reuses them) until the server stops accepting.
     const writer = async () => {
+      // A kept-alive socket the server closes as the process exits can meet a request already on its way
+      // (HTTP/1.1's keep-alive race): clients retry such a request once with the same idempotency key.
+      let retrying: string | null = null;
       while (!stopped) {
+        const idempotencyKey: string = retrying ?? `sigterm-${Math.random()}`;
         try {
           const response = await post(
             createOrder,
             {
               input: {
                 restaurantId: built.restaurant.id,
-                idempotencyKey: `sigterm-${Math.random()}`,
+                idempotencyKey,
                 items: [{ menuItemId: built.categories[0]?.items[0]?.id, quantity: 1 }],
               },
             },
             headers,
           );
+          retrying = null;
           if (response.status === 503) {
             refusedWhileClosing.push({ status: response.status, connection: response.headers.get('connection') });
             await response.arrayBuffer();
@@ -98,6 +103,10 @@ describe('SIGTERM under write load (src/main.ts)', () => {
           // Refused connections after the listener closed are expected; a reset kept-alive one is not.
           const code = (error as { cause?: { code?: string } }).cause?.code;
           if (code === 'ECONNREFUSED') return;
+          if (!retrying && (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET')) {
+            retrying = idempotencyKey;
+            continue;
+          }
           failures.push(`${code ?? ''} ${String(error)}`);
           return;
         }
