@@ -26,7 +26,7 @@ function take(client: Client, query: string, variables: Record<string, unknown>,
       },
     );
   });
-  return { done, unsubscribe: () => unsubscribe() };
+  return { done, results, unsubscribe: () => unsubscribe() };
 }
 
 /** Opens subscriptions with `open`, then waits until `target` has started `count` more of `field`. */
@@ -73,6 +73,8 @@ describe('subscriptions over graphql-ws', () => {
     const events = await subscribing(server, 'orderUpdated', 1, () => take(client, orderUpdated, { r: restaurant.id }, 2));
 
     const orderId = await place();
+    // Each event is read from the database when it is delivered: the first must arrive before the status changes.
+    await expect.poll(() => events.results.length, { timeout: 10_000 }).toBe(1);
     await server.graphql('mutation($id: ID!) { updateOrderStatus(id: $id, status: CONFIRMED) { id } }', { id: orderId }, headers);
 
     const results = await events.done;
