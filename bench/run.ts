@@ -116,6 +116,8 @@ async function main() {
   const redisServer = await startRedis();
   const redis = new Redis(redisServer.url);
   const secret = randomBytes(32).toString('hex');
+  const metricsToken = randomBytes(24).toString('hex');
+  const metricsHeaders = { authorization: `Bearer ${metricsToken}` };
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const server = startServer({
@@ -126,6 +128,7 @@ async function main() {
     DB_POOL_MAX: String(poolSize),
     REDIS_URL: redisServer.url,
     JWT_SECRET: secret,
+    METRICS_TOKEN: metricsToken,
     LOG_LEVEL: 'warn',
     MIGRATE_ON_START: 'false',
     SEED_ON_EMPTY: 'false',
@@ -296,7 +299,7 @@ async function main() {
     ): Promise<Measured> => {
       const [cpuBefore, sqlBefore, redisBefore] = [
         cpuMs(pid),
-        counted ? await sqlStatements(base, {}) : 0,
+        counted ? await sqlStatements(base, metricsHeaders) : 0,
         counted ? await redisCommands(redis) : 0,
       ];
       const result = await ask<LoadResult>(worker, { ...spec, durationSeconds: duration });
@@ -307,7 +310,7 @@ async function main() {
         cpuMsPerRequest: cpu / requests,
         ...(counted
           ? {
-              sqlPerRequest: ((await sqlStatements(base, {})) - sqlBefore) / requests,
+              sqlPerRequest: ((await sqlStatements(base, metricsHeaders)) - sqlBefore) / requests,
               redisPerRequest: ((await redisCommands(redis)) - redisBefore) / requests,
             }
           : {}),
