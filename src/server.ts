@@ -13,6 +13,7 @@ import { AppError } from './errors.js';
 import { registerHealthRoutes } from './health/health.routes.js';
 import { closeConnectionsWhileDraining, closeWebSocketsGoingAway } from './http/graceful-close.js';
 import { registerHttpErrorHandlers, stampRequestIdOnErrors } from './http/http-errors.js';
+import { createInFlight } from './http/in-flight.js';
 import { registerMetricsRoute } from './http/metrics.route.js';
 import { registerRequestMetrics } from './http/request-metrics.hook.js';
 import { registerHttpSecurity } from './http/security.js';
@@ -155,9 +156,14 @@ export async function createServer(
     ],
   });
   await apollo.start();
-  // app.close() stops accepting and waits for in-flight requests; then Apollo stops. (Apollo's
-  // Fastify drain plugin would call app.close() from inside it, which never resolves.)
-  app.addHook('onClose', () => apollo.stop());
+  // app.close() stops accepting and waits for open requests; then operations whose client has gone
+  // finish, and Apollo stops. (Apollo's Fastify drain plugin would call app.close() from inside it, which never resolves.)
+  const inFlight = createInFlight();
+  app.addHook('onClose', async () => {
+    if (inFlight.running > 0) app.log.info({ operations: inFlight.running }, 'waiting for operations whose client has gone');
+    await inFlight.idle();
+    await apollo.stop();
+  });
 
   await app.register(websocket, {
     options: { maxPayload: config.http.bodyLimitBytes },
@@ -180,7 +186,7 @@ export async function createServer(
     stampRequestIdOnErrors(graphql);
     if (config.explorerEnabled) registerExplorerPolicy(graphql);
     // One path, two protocols: HTTP for queries and mutations, graphql-ws (a GET upgrade) for subscriptions.
-    const handler = fastifyApolloHandler<GraphQLContext>(apollo, {
+    const apolloHandler = fastifyApolloHandler<GraphQLContext>(apollo, {
       context: async (request) =>
         createContext({
           requestId: request.id,
@@ -191,6 +197,9 @@ export async function createServer(
           userAccess: request.userAccess ?? null,
         }),
     });
+    const handler: typeof apolloHandler = function (request, reply) {
+      return inFlight.track(Promise.resolve(apolloHandler.call(this, request, reply)));
+    };
     graphql.route({ method: ['POST', 'OPTIONS'], url: '/graphql', handler });
     graphql.route({
       method: 'GET',

@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { loadConfig } from '../src/config.js';
 import { createDatabase } from '../src/infra/db.js';
@@ -8,6 +9,7 @@ import { applyPendingMigrations } from '../src/infra/migrations/migrator.js';
 import { freePort, waitFor } from './testkit/free-port.js';
 import { connectGraphqlWs } from './testkit/graphql-ws-client.js';
 import { exitCode, startMain, waitUntilReady } from './testkit/main-process.js';
+import { needs } from './testkit/needs.js';
 import { aRestaurant, aUser } from './testkit/seed-builder.js';
 import { type Json, testPassword } from './testkit/test-server.js';
 
@@ -130,6 +132,93 @@ describe('SIGTERM under write load (src/main.ts)', () => {
       expect(await check.prisma.order.count({ where: { id: { in: acknowledged } } })).toBe(acknowledged.length);
     } finally {
       await check.close();
+    }
+  }, 300_000);
+  it('waits for an operation whose client hung up before it closes the pool', async (ctx) => {
+    needs(ctx, 'postgres');
+    const databaseUrl = inject('databaseUrl') as string;
+    const dbEnv = { DATABASE_URL: databaseUrl, DB_POOL_MAX: '4' };
+    const setup = await createDatabase(loadConfig({ NODE_ENV: 'test', JWT_SECRET: 'x'.repeat(40), ...dbEnv }).database);
+    const built = await aRestaurant(setup.prisma).withCategory('Mains', 1).build();
+    const user = await aUser(setup.prisma).memberOf(built.restaurant.id, 'MANAGER').build();
+
+    const port = await freePort();
+    const base = `http://127.0.0.1:${port}`;
+    const server = startMain({
+      ...dbEnv,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      JWT_SECRET: 'shutdown-test-secret-long-enough-for-hs256-0123',
+      SEED_ON_EMPTY: 'false',
+    });
+    const locker = new pg.Client({ connectionString: databaseUrl });
+    await locker.connect();
+    try {
+      await waitUntilReady(base, server.child, 150_000);
+      const post = (query: string, variables: Record<string, unknown>, headers: Record<string, string> = {}, signal?: AbortSignal) =>
+        fetch(`${base}/graphql`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...headers },
+          body: JSON.stringify({ query, variables }),
+          ...(signal ? { signal } : {}),
+        });
+      const login: Json = await (
+        await post('mutation($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken } }', {
+          e: user.email,
+          p: testPassword,
+        })
+      ).json();
+      const headers = { authorization: `Bearer ${login.data.login.accessToken}` };
+      const placed: Json = await (
+        await post(
+          createOrder,
+          {
+            input: {
+              restaurantId: built.restaurant.id,
+              idempotencyKey: `hang-up-${Math.random()}`,
+              items: [{ menuItemId: built.categories[0]?.items[0]?.id, quantity: 1 }],
+            },
+          },
+          headers,
+        )
+      ).json();
+      const orderId: string = placed.data.createOrder.id;
+
+      // Hold the order's row, so the status change waits inside the database; then its client hangs up.
+      await locker.query('BEGIN');
+      await locker.query('SELECT id FROM "Order" WHERE id = $1 FOR UPDATE', [orderId]);
+      const hangUp = new AbortController();
+      const abandoned = post(
+        'mutation($id: ID!) { updateOrderStatus(id: $id, status: CONFIRMED) { id } }',
+        { id: orderId },
+        headers,
+        hangUp.signal,
+      ).catch((error: unknown) => error);
+      const blocked = async () =>
+        (
+          await locker.query(
+            "SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()",
+          )
+        ).rows[0].n;
+      await expect.poll(blocked, { timeout: 30_000 }).toBe(1);
+      hangUp.abort();
+      expect(await abandoned).toBeInstanceOf(Error);
+
+      server.child.kill('SIGTERM');
+      await waitFor(
+        'the server waits for the abandoned operation',
+        async () => server.output().includes('waiting for operations whose client has gone'),
+        30_000,
+      );
+      await locker.query('COMMIT');
+
+      expect(await exitCode(server.child), server.output().slice(-4000)).toBe(0);
+      expect(server.output()).not.toMatch(/Cannot use a pool|Transaction not found|Transaction API error|pool after calling end/i);
+      expect((await setup.prisma.order.findUniqueOrThrow({ where: { id: orderId } })).status).toBe('CONFIRMED');
+    } finally {
+      await locker.end();
+      if (server.child.exitCode === null) server.child.kill('SIGKILL');
+      await setup.close();
     }
   }, 300_000);
 });

@@ -1,7 +1,7 @@
 import cors from '@fastify/cors';
-import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance } from 'fastify';
+import helmet, { type HelmetOptions } from 'helmet';
 import type { UserAccess } from '../auth/access.js';
 import type { Viewer } from '../auth/viewer.js';
 import type { Config } from '../config.js';
@@ -17,11 +17,29 @@ declare module 'fastify' {
 }
 
 /**
+ * The headers helmet sets for these options, computed once: they are the same for every response
+ * (@fastify/helmet would rebuild them on every request, a tenth of a cached answer's CPU).
+ */
+function securityHeaders(options: HelmetOptions): Record<string, string> {
+  const headers: Record<string, string> = {};
+  const response = {
+    setHeader: (name: string, value: string) => {
+      headers[name.toLowerCase()] = value;
+    },
+    removeHeader: () => undefined,
+  };
+  helmet(options)({} as never, response as never, (error?: unknown) => {
+    if (error) throw error;
+  });
+  return headers;
+}
+
+/**
  * Security headers, CORS and the per-IP limit for anonymous traffic. Authenticated callers are
  * limited per user or key by `@rateLimit` instead; health probes are never limited.
  */
 export async function registerHttpSecurity(app: FastifyInstance, config: Config, redis: Redis | null): Promise<void> {
-  await app.register(helmet, {
+  const headers = securityHeaders({
     hsts: { maxAge: 31_536_000, includeSubDomains: true },
     frameguard: { action: 'deny' },
     noSniff: true,
@@ -30,6 +48,9 @@ export async function registerHttpSecurity(app: FastifyInstance, config: Config,
     contentSecurityPolicy: {
       directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"], baseUri: ["'none'"], formAction: ["'none'"] },
     },
+  });
+  app.addHook('onRequest', async (_request, reply) => {
+    reply.headers(headers);
   });
 
   const allowed = new Set(config.http.corsOrigins);
