@@ -1,4 +1,6 @@
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type PrivateRedis, startPrivateRedis } from './testkit/private-redis.js';
 import { aRestaurant, aUser } from './testkit/seed-builder.js';
 import { countStatements, type Json, startTestServer, type TestServer } from './testkit/test-server.js';
 
@@ -105,5 +107,55 @@ describe('statements per request', () => {
     expect(body.data.orders.totalCount).toBeGreaterThanOrEqual(5);
     expect(withCount).toHaveLength(2);
     expect(withCount.filter((sql) => /COUNT\(/i.test(sql))).toHaveLength(1);
+  });
+});
+
+/** Redis round trips on the warm nested read, counted on a private redis-server (INFO commandstats). */
+describe('Redis commands per request', () => {
+  let redis: PrivateRedis | undefined;
+  let server: TestServer | undefined;
+  afterAll(async () => {
+    await server?.close();
+    await redis?.stop();
+  });
+
+  it('reads a manager’s orders with two: cached permissions and the rate limit (an uncacheable document skips the response cache)', async (ctx) => {
+    const started = await startPrivateRedis();
+    if ('skipped' in started) return ctx.skip(started.skipped);
+    redis = started;
+    server = await startTestServer({ REDIS_URL: redis.url });
+    const prisma = server.infra.db.prisma;
+    const { restaurant } = await aRestaurant(prisma).withCategory('Mains', 1).build();
+    const manager = await aUser(prisma).memberOf(restaurant.id, 'MANAGER').build();
+    const headers = await server.loginAs(manager.email);
+    const read = () =>
+      (server as TestServer).graphql<Json>(
+        'query($r: ID!) { orders(restaurantId: $r, first: 20) { edges { node { id } } } }',
+        { r: restaurant.id },
+        headers,
+      );
+    const counter = new Redis(redis.url);
+    const commands = async () => {
+      const calls: Record<string, number> = {};
+      for (const [, name, count] of (await counter.info('commandstats')).matchAll(/^cmdstat_(\w+(?:\|\w+)?):calls=(\d+)/gm))
+        if (name !== 'info') calls[name as string] = Number(count);
+      return calls;
+    };
+    try {
+      expect((await read()).body.errors).toBeUndefined(); // learns the document is not cacheable
+      const before = await commands();
+      for (let index = 0; index < 3; index++) expect((await read()).body.errors).toBeUndefined();
+      const after = await commands();
+      const perRequest = Object.fromEntries(
+        Object.entries(after)
+          .map(([name, count]) => [name, (count - (before[name] ?? 0)) / 3])
+          .filter(([, count]) => count !== 0),
+      );
+      // One MGET (permissions and their version), one EVALSHA (the rate limit's script, whose SET, INCRBY and
+      // PTTL Redis counts too): two round trips.
+      expect(perRequest).toEqual({ mget: 1, evalsha: 1, set: 1, incrby: 1, pttl: 1 });
+    } finally {
+      counter.disconnect();
+    }
   });
 });

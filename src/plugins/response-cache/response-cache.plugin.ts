@@ -2,6 +2,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import responseCachePlugin from '@apollo/server-plugin-response-cache';
 import { KeyvAdapter } from '@apollo/utils.keyvadapter';
 import type { Keyv } from 'keyv';
+import { LRUCache } from 'lru-cache';
 import { rateLimitKeyOf } from '../../auth/viewer.js';
 import type { GraphQLContext } from '../../context.js';
 import type { Metrics } from '../../infra/metrics.js';
@@ -24,23 +25,39 @@ export function createResponseCachePlugins(deps: {
   metrics: Metrics;
 }): Array<ApolloServerPlugin<GraphQLContext>> {
   const cache = new KeyvAdapter<string>(deps.keyv as unknown as ConstructorParameters<typeof KeyvAdapter<string>>[0]);
+  // Documents whose last answer could not be cached (a manager's orders): their next run neither
+  // reads nor writes the cache, sparing three Redis round trips. Skipping only ever costs a hit;
+  // the first cacheable answer takes the document off the list.
+  const uncacheable = new LRUCache<string, true>({ max: 1_000 });
+  const documentKey = (request: { queryHash?: string; operationName?: string | null }) => `${request.queryHash}:${request.operationName ?? ''}`;
+  const skipping = new WeakSet<GraphQLContext>();
   const responseCache = responseCachePlugin<GraphQLContext>({
     cache,
     sessionId: async ({ contextValue }) => (contextValue.viewer.kind === 'anonymous' ? null : rateLimitKeyOf(contextValue.viewer, '')),
-    extraCacheKeyData: async ({ operation, request }) => {
+    extraCacheKeyData: async (requestContext) => {
+      const { operation, request, contextValue } = requestContext;
       if (!operation) return null;
+      if (uncacheable.has(documentKey(requestContext))) {
+        skipping.add(contextValue);
+        return null;
+      }
       const scopes = generationScopes(operation, request.variables ?? {});
       const generations = await deps.generations.read(scopes);
       return scopes.map((scope, index) => `${scope}@${generations[index]}`).join(',');
     },
+    shouldReadFromCache: async ({ contextValue }) => !skipping.has(contextValue),
+    shouldWriteToCache: async ({ contextValue }) => !skipping.has(contextValue),
   });
 
   const invalidation: ApolloServerPlugin<GraphQLContext> = {
     async requestDidStart() {
       return {
-        async willSendResponse({ contextValue, operation, metrics, response, overallCachePolicy, request }) {
+        async willSendResponse(requestContext) {
+          const { contextValue, operation, metrics, response, overallCachePolicy, request } = requestContext;
           if (operation?.operation === 'query') {
             const result = metrics.responseCacheHit ? 'hit' : overallCachePolicy.policyIfCacheable() ? 'miss' : 'bypass';
+            if (result === 'bypass') uncacheable.set(documentKey(requestContext), true);
+            else uncacheable.delete(documentKey(requestContext));
             response.http.headers.set('x-cache', result.toUpperCase());
             if (result !== 'bypass') deps.metrics.increment('cache.responses', 1, { result });
             // For the in-process tier (fast-path.hook.ts), which stores anonymous public answers.
