@@ -137,7 +137,11 @@ export async function createServer(
     validationRules: createQueryLimitRules(config.queryLimits),
     plugins: [
       // First, so an operation's time includes every other plugin's work.
-      createMetricsPlugin({ metrics: infra.metrics, slowResolverMs: config.metrics.slowResolverMs }),
+      createMetricsPlugin({
+        metrics: infra.metrics,
+        slowResolverMs: config.metrics.slowResolverMs,
+        knownOperationNames: manifest.operationNames,
+      }),
       createBusinessMetricsPlugin({ onMutation: createMutationMetrics(infra.metrics) }),
       createInputSanityPlugin(),
       createQueryLimitsPlugin(config.queryLimits),
@@ -179,7 +183,7 @@ export async function createServer(
         throw Object.assign(new Error(error.message), { statusCode: 401, extensions: error.extensions });
       }
     });
-    registerTrustedDocuments(graphql, { manifest, enforceForAll: config.persistedQueriesOnly });
+    registerTrustedDocuments(graphql, { manifest: manifest.documents, enforceForAll: config.persistedQueriesOnly });
     // After authentication and the manifest check: only anonymous callers' public answers are served from memory.
     // Answers served from memory skip Apollo, so Apollo's usage reporting would not count them: with it on, they go through Apollo.
     if (config.usageReporting.kind !== 'apollo') registerResponseFastPath(graphql, { local: localResponses, metrics: infra.metrics });
@@ -212,7 +216,7 @@ export async function createServer(
         limits: createWebSocketLimits(config.websocketLimits, infra.metrics),
         authenticate,
         createContext,
-        manifest,
+        manifest: manifest.documents,
         enforceManifestForAll: config.persistedQueriesOnly,
         formatError,
         isProduction: config.isProduction,

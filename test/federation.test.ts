@@ -48,6 +48,47 @@ describe('federation v2 subgraph', () => {
     expect(statements).toHaveLength(2);
   });
 
+  it('resolves a switched-off menu item only for whom menuItems shows it, and to anyone else as an unknown id (null)', async () => {
+    const prisma = server.infra.db.prisma;
+    const { restaurant, categories } = await aRestaurant(prisma).withCategory('Drinks', 2, { unavailable: 1 }).build();
+    const [off, on] = categories[0]?.items ?? [];
+    const other = await aRestaurant(prisma).build();
+    const login = async (restaurantId: string, role: 'OWNER' | 'STAFF') =>
+      server.loginAs((await aUser(prisma).memberOf(restaurantId, role).build()).email);
+    const [staff, owner, otherOwner] = await Promise.all([
+      login(restaurant.id, 'STAFF'),
+      login(restaurant.id, 'OWNER'),
+      login(other.restaurant.id, 'OWNER'),
+    ]);
+    const query = `query($representations: [_Any!]!) {
+      _entities(representations: $representations) { ... on MenuItem { id available } }
+    }`;
+    const representations = [off?.id, on?.id, 'does-not-exist'].map((id) => ({ __typename: 'MenuItem', id }));
+    const entities = async (headers?: Record<string, string>) => {
+      const { body, headers: response } = await server.graphql<{ _entities: unknown[] }>(query, { representations }, headers);
+      expect(body.errors).toBeUndefined();
+      // Who asks decides the answer: it is never a shared (public) cache entry.
+      expect(response.get('cache-control') ?? '').not.toMatch(/public/);
+      return body.data?._entities;
+    };
+    const shown = [{ id: off?.id, available: false }, { id: on?.id, available: true }, null];
+    const hidden = [null, { id: on?.id, available: true }, null];
+
+    // Those who see it first, so a cached answer of theirs would show in the outsiders' answers below.
+    for (const [who, headers] of [
+      ["the restaurant's staff", staff],
+      ["the restaurant's owner", owner],
+    ] as const) {
+      expect({ who, entities: await entities(headers) }).toEqual({ who, entities: shown });
+    }
+    for (const [who, headers] of [
+      ['anonymous', undefined],
+      ["another restaurant's owner", otherOwner],
+    ] as const) {
+      expect({ who, entities: await entities(headers) }).toEqual({ who, entities: hidden });
+    }
+  });
+
   it.each([10, 50])('resolves %i mixed entity representations in a constant number of statements', async (count) => {
     const prisma = server.infra.db.prisma;
     const admin = await aUser(prisma).admin().build();

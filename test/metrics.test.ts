@@ -1,15 +1,19 @@
 import { createSocket, type Socket } from 'node:dgram';
+import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { watchQueries } from '../src/infra/query-metrics.js';
-import { scrape } from './testkit/prometheus.js';
+import type { PersistedQueryManifest } from '../src/plugins/persisted-queries/manifest.js';
+import { manifestPath } from '../src/plugins/persisted-queries/paths.js';
+import { scrape, scrapeSamples } from './testkit/prometheus.js';
 import { aRestaurant, aUser } from './testkit/seed-builder.js';
 import { type Json, startTestServer, type TestServer } from './testkit/test-server.js';
 
-const createOrder =
-  'mutation CreateOrder($input: CreateOrderInput!) { createOrder(input: $input) { id status total { amount currency } } }';
+const partnerManifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as PersistedQueryManifest;
+/** A client's order as the partner manifest has it: an operation the server knows by name. */
+const createOrder = partnerManifest.operations.find((operation) => operation.name === 'PartnerCreateOrder')?.body ?? '';
 const updateStatus = 'mutation MoveOrder($id: ID!, $status: OrderStatus!) { updateOrderStatus(id: $id, status: $status) { id status } }';
 const adjust = 'mutation Adjust($input: AdjustInventoryInput!) { adjustInventory(input: $input) { id reason } }';
 const createTask = 'mutation CreateTask($input: CreateTaskInput!) { createTask(input: $input) { id } }';
@@ -94,8 +98,12 @@ describe('GET /metrics', () => {
     expect(
       metric('servio_http_request_duration_seconds_count', { route: '/graphql', method: 'POST', status: '200' }),
     ).toBeGreaterThanOrEqual(10);
-    expect(metric('servio_graphql_operation_duration_seconds_count', { operation: 'CreateOrder', type: 'mutation' })).toBe(2);
-    expect(metric('servio_graphql_operation_duration_seconds_sum', { operation: 'CreateOrder', type: 'mutation' })).toBeGreaterThan(0);
+    expect(metric('servio_graphql_operation_duration_seconds_count', { operation: 'PartnerCreateOrder', type: 'mutation' })).toBe(2);
+    expect(metric('servio_graphql_operation_duration_seconds_sum', { operation: 'PartnerCreateOrder', type: 'mutation' })).toBeGreaterThan(
+      0,
+    );
+    // Names the manifest does not know (MoveOrder five times, Adjust, CreateTask, ClockIn) share one label.
+    expect(metric('servio_graphql_operation_duration_seconds_count', { operation: 'other', type: 'mutation' })).toBe(8);
     // The invalid document and the unknown operationName: neither resolved to an operation.
     expect(metric('servio_graphql_operation_duration_seconds_count', { operation: 'anonymous', type: 'unknown' })).toBe(2);
     expect(metric('servio_graphql_errors_total', { code: 'INVALID_STATE_TRANSITION' })).toBe(1);
@@ -111,6 +119,35 @@ describe('GET /metrics', () => {
     expect(metric('servio_inventory_adjustments_total', { reason: 'RECEIVED' })).toBe(1);
     expect(metric('servio_tasks_created_total')).toBe(1);
     expect(metric('servio_clock_ins_total')).toBe(1);
+  });
+
+  it('labels an operation by name only when the manifest names it: made-up names add no label values', async () => {
+    const operationLabels = async () =>
+      new Set(
+        (await scrapeSamples(server))
+          .filter((sample) => sample.name === 'servio_graphql_operation_duration_seconds_count')
+          .map((sample) => sample.labels.operation),
+      );
+    const metric = await scrape(server);
+    const others = metric('servio_graphql_operation_duration_seconds_count', { operation: 'other', type: 'query' }) ?? 0;
+    const before = await operationLabels();
+
+    const invented = Array.from({ length: 50 }, (_, index) => `Invented${index}_${Date.now()}`);
+    for (const name of invented) {
+      const { body } = await server.graphql<Json>(`query ${name} { __typename }`);
+      expect(body.errors).toBeUndefined();
+    }
+    const menu = partnerManifest.operations.find((operation) => operation.name === 'PartnerPublicMenu')?.body ?? '';
+    const { restaurant } = await aRestaurant(server.infra.db.prisma).build();
+    expect((await server.graphql<Json>(menu, { slug: restaurant.slug })).body.errors).toBeUndefined();
+
+    const after = await operationLabels();
+    expect([...after].filter((label) => !before.has(label)).sort()).toEqual(
+      ['PartnerPublicMenu', before.has('other') ? [] : ['other']].flat().sort(),
+    );
+    const counted = await scrape(server);
+    expect(counted('servio_graphql_operation_duration_seconds_count', { operation: 'other', type: 'query' })).toBe(others + 50);
+    expect(counted('servio_graphql_operation_duration_seconds_count', { operation: 'PartnerPublicMenu', type: 'query' })).toBe(1);
   });
 
   it('reports the connection pool when PostgreSQL is used, and no pool for the embedded database', async () => {
@@ -191,7 +228,7 @@ describe('StatsD', () => {
         .poll(() => packets, { timeout: 5_000 })
         .toEqual(
           expect.arrayContaining([
-            expect.stringMatching(/^servio\.graphql\.operation\.duration:\d+(\.\d+)?\|ms\|#operation:CreateOrder,type:mutation$/),
+            expect.stringMatching(/^servio\.graphql\.operation\.duration:\d+(\.\d+)?\|ms\|#operation:PartnerCreateOrder,type:mutation$/),
             expect.stringMatching(/^servio\.graphql\.errors:1\|c\|#code:GRAPHQL_VALIDATION_FAILED$/),
             'servio.orders.created:1|c',
           ]),

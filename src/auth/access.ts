@@ -37,6 +37,8 @@ export interface Access {
   isUser(userId: string): boolean;
   /** Whether the viewer has at least `role` in the restaurant (platform admins always do). */
   hasRole(role: MembershipRole, restaurantId: string): Promise<boolean>;
+  /** `authorize` as a yes or no, for data that is hidden rather than refused: anonymous callers get no. */
+  allows(requirement: AccessRequirement, restaurant: TenantRestaurant): Promise<boolean>;
 }
 
 /** Access checks for one request; `loadUserAccess` is a per-request (memoised) lookup. */
@@ -78,8 +80,13 @@ export function createAccess(viewer: Viewer, loadUserAccess: (userId: string) =>
       return viewer.kind === 'user' && viewer.userId === userId;
     },
     async hasRole(role, restaurantId) {
+      if (viewer.kind === 'anonymous') throw new UnauthenticatedError();
+      return access.allows({ role }, restaurantId);
+    },
+    async allows(requirement, restaurant) {
+      if (viewer.kind === 'anonymous') return false;
       try {
-        await access.authorize({ role }, restaurantId);
+        await access.authorize(requirement, restaurant);
         return true;
       } catch (error) {
         if (error instanceof AppError && error.code === ErrorCode.FORBIDDEN) return false;

@@ -6,28 +6,25 @@ export interface MetricsPluginOptions {
   metrics: Metrics;
   /** A resolver taking at least this long is counted as slow (SLOW_RESOLVER_MS, default 100). */
   slowResolverMs: number;
-  /** Distinct operation names kept as labels; later ones become "other" (default 500). */
-  maxOperationNames?: number;
+  /**
+   * The operation names the server knows (the persisted-query manifest's): only these become `operation`
+   * labels. Any other name a client sends is "other", so clients cannot grow the label set.
+   */
+  knownOperationNames: ReadonlySet<string>;
 }
 
 const rootTypes = new Set(['Query', 'Mutation', 'Subscription']);
 
 /**
- * Times GraphQL operations (by name and type), counts errors by `extensions.code`, times root-field
+ * Times GraphQL operations (by known name and type), counts errors by `extensions.code`, times root-field
  * resolvers and counts any resolver slower than `slowResolverMs`. Nested fields cost two clock reads
  * each and are recorded only when slow, so a page of 50 orders does not become 2,000 observations.
  */
 export function createMetricsPlugin(options: MetricsPluginOptions): ApolloServerPlugin<GraphQLContext> {
-  const { metrics, slowResolverMs } = options;
-  // Operation names come from clients: bound them, so a caller cannot grow the label set forever.
-  const maxOperationNames = options.maxOperationNames ?? 500;
-  const operationNames = new Set<string>();
+  const { metrics, slowResolverMs, knownOperationNames } = options;
   const operationLabel = (name: string | undefined) => {
     if (!name) return 'anonymous';
-    if (operationNames.has(name)) return name;
-    if (operationNames.size >= maxOperationNames || !/^[A-Za-z_]\w{0,99}$/.test(name)) return 'other';
-    operationNames.add(name);
-    return name;
+    return knownOperationNames.has(name) ? name : 'other';
   };
 
   return {

@@ -1,7 +1,10 @@
 import { cacheControlFromInfo } from '@apollo/cache-control-types';
 import type { Resolvers } from '../../generated/graphql.js';
 
-/** Who may see items that are switched off: `menuItems`' own `@auth(requires: STAFF) @scope(requires: "menu:read")`. */
+/**
+ * Who may see items that are switched off, on every path (`items(includeUnavailable:)`, `_entities`):
+ * `menuItems`' own `@auth(requires: STAFF) @scope(requires: "menu:read")`.
+ */
 const unavailableItemsReaders = { role: 'STAFF', scope: 'menu:read' } as const;
 
 export const menuResolvers: Resolvers = {
@@ -22,7 +25,14 @@ export const menuResolvers: Resolvers = {
     },
   },
   MenuItem: {
-    __resolveReference: ({ id }, { loaders }) => loaders.menuItemById.load(id),
+    // By id, a switched-off item follows the same rule: to anyone else it is unknown (null), like a missing id.
+    __resolveReference: async ({ id }, { loaders, access }, info) => {
+      const item = await loaders.menuItemById.load(id);
+      if (!item || item.available) return item;
+      // The answer depends on who asks: never a shared (public) cache entry.
+      cacheControlFromInfo(info).setCacheHint({ scope: 'PRIVATE' });
+      return (await access.allows(unavailableItemsReaders, item.restaurantId)) ? item : null;
+    },
     price: (item) => ({ amount: item.priceAmount, currency: item.currency }),
     category: async (item, _args, { loaders }) => {
       const category = await loaders.menuCategoryById.load(item.categoryId);

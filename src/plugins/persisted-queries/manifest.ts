@@ -16,17 +16,28 @@ export function sha256Hex(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
-/** id → document text, from a manifest file; an empty map when the file does not exist. */
-export function loadManifest(path: string): Map<string, string> {
+/** What the server takes from a manifest file. */
+export interface LoadedManifest {
+  /** id → document text. */
+  documents: ReadonlyMap<string, string>;
+  /** The names of its operations: the only operation names the server knows (and labels metrics by). */
+  operationNames: ReadonlySet<string>;
+}
+
+/** A manifest file's documents and operation names; none when the file does not exist. */
+export function loadManifest(path: string): LoadedManifest {
   let manifest: PersistedQueryManifest;
   try {
     manifest = JSON.parse(readFileSync(path, 'utf8'));
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return new Map();
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { documents: new Map(), operationNames: new Set() };
     throw error;
   }
   if (manifest.format !== 'apollo-persisted-query-manifest' || manifest.version !== 1) {
     throw new Error(`${path} is not an apollo-persisted-query-manifest, version 1.`);
   }
-  return new Map(manifest.operations.map((operation) => [operation.id, operation.body]));
+  return {
+    documents: new Map(manifest.operations.map((operation) => [operation.id, operation.body])),
+    operationNames: new Set(manifest.operations.map((operation) => operation.name)),
+  };
 }
