@@ -16,12 +16,19 @@ export function rssMb(pid: number): number {
   return Math.round(Number(line?.[1] ?? 0) / 1024);
 }
 
-/** SQL statements the server has sent so far: the count of its `db.query.duration` histogram. */
-export async function sqlStatements(baseUrl: string, headers: Record<string, string>): Promise<number> {
-  const text = await (await fetch(`${baseUrl}/metrics`, { headers })).text();
-  const line = text.split('\n').find((row) => /^servio_db_query_duration_seconds_count(\{\})? /.test(row));
-  if (!line) throw new Error("the server's /metrics has no servio_db_query_duration_seconds_count");
-  return Number(line.split(' ').at(-1));
+/**
+ * From the server's /metrics: SQL statements sent so far (the count of its `db.query.duration`
+ * histogram) and milliseconds spent in garbage collection (Node's GC histogram, all kinds).
+ */
+export async function serverCounters(baseUrl: string, headers: Record<string, string>): Promise<{ sql: number; gcMs: number }> {
+  const rows = (await (await fetch(`${baseUrl}/metrics`, { headers })).text()).split('\n');
+  const sqlLine = rows.find((row) => /^servio_db_query_duration_seconds_count(\{\})? /.test(row));
+  if (!sqlLine) throw new Error("the server's /metrics has no servio_db_query_duration_seconds_count");
+  const gcSeconds = rows
+    .filter((row) => row.startsWith('servio_nodejs_gc_duration_seconds_sum'))
+    .map((row) => Number(row.split(' ').at(-1)));
+  if (gcSeconds.length === 0) throw new Error("the server's /metrics has no servio_nodejs_gc_duration_seconds_sum");
+  return { sql: Number(sqlLine.split(' ').at(-1)), gcMs: gcSeconds.reduce((sum, value) => sum + value, 0) * 1000 };
 }
 
 /** Commands the private Redis has executed so far (INFO commandstats), not counting the INFO calls themselves. */

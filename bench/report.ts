@@ -4,6 +4,8 @@ export interface Measured extends LoadResult {
   cpuMsPerRequest: number;
   sqlPerRequest?: number;
   redisPerRequest?: number;
+  /** Share of the server's CPU time spent in garbage collection. */
+  gcShare?: number;
 }
 
 export interface Workload {
@@ -35,6 +37,7 @@ function summary(runs: Measured[]) {
     cpuMsPerRequest: of('cpuMsPerRequest'),
     sqlPerRequest: of('sqlPerRequest'),
     redisPerRequest: of('redisPerRequest'),
+    gcShare: of('gcShare'),
     errors: runs.reduce((sum, run) => sum + run.errors, 0),
     requests: runs.reduce((sum, run) => sum + run.requests, 0),
   };
@@ -73,6 +76,7 @@ export function markdownTable(evaluations: Evaluation[]): string {
       e.name,
       `${fixed(e.servio.rps)} req/s, p50/p95/p99 ${fixed(e.servio.p50)}/${fixed(e.servio.p95)}/${fixed(e.servio.p99)} ms`,
       fixed(e.servio.cpuMsPerRequest, 3),
+      Number.isNaN(e.servio.gcShare) ? '–' : `${(e.servio.gcShare * 100).toFixed(0)} %`,
       `${fixed(e.servio.sqlPerRequest, 2)} / ${fixed(e.servio.redisPerRequest, 2)}`,
       e.ceiling ? `${e.ceilingName}: ${fixed(e.ceiling.rps)} req/s` : '–',
       e.ratio === undefined ? '–' : `${e.ratio.toFixed(2)}×`,
@@ -81,8 +85,8 @@ export function markdownTable(evaluations: Evaluation[]): string {
     ].join(' | '),
   );
   return [
-    '| workload | Servio | CPU ms/req | SQL / Redis per req | ceiling beside it | ratio | target | result |',
-    '|---|---|---|---|---|---|---|---|',
+    '| workload | Servio | CPU ms/req | GC share | SQL / Redis per req | ceiling beside it | ratio | target | result |',
+    '|---|---|---|---|---|---|---|---|---|',
     ...rows.map((row) => `| ${row} |`),
   ].join('\n');
 }

@@ -17,7 +17,7 @@ import { createDatabase } from '../src/infra/db.js';
 import { applyPendingMigrations } from '../src/infra/migrations/migrator.js';
 import { type BenchData, generateBenchData } from './bench-data.js';
 import type { LoadResult, LoadSpec } from './load-worker.js';
-import { cpuMs, redisCommands, rssMb, sqlStatements } from './probes.js';
+import { cpuMs, redisCommands, rssMb, serverCounters } from './probes.js';
 import { evaluate, type Measured, markdownTable, type Workload } from './report.js';
 import { ask, forkBench, freePort, root, startRedis, startServer, waitFor } from './targets.js';
 
@@ -297,23 +297,19 @@ async function main() {
       counted: boolean,
       duration = seconds,
     ): Promise<Measured> => {
-      const [cpuBefore, sqlBefore, redisBefore] = [
-        cpuMs(pid),
-        counted ? await sqlStatements(base, metricsHeaders) : 0,
-        counted ? await redisCommands(redis) : 0,
-      ];
+      const counters = () => (counted ? serverCounters(base, metricsHeaders) : Promise.resolve({ sql: 0, gcMs: 0 }));
+      const [cpuBefore, serverBefore, redisBefore] = [cpuMs(pid), await counters(), counted ? await redisCommands(redis) : 0];
       const result = await ask<LoadResult>(worker, { ...spec, durationSeconds: duration });
       const cpu = cpuMs(pid) - cpuBefore;
       const requests = Math.max(result.requests, 1);
+      if (!counted) return { ...result, cpuMsPerRequest: cpu / requests };
+      const serverAfter = await counters();
       return {
         ...result,
         cpuMsPerRequest: cpu / requests,
-        ...(counted
-          ? {
-              sqlPerRequest: ((await sqlStatements(base, metricsHeaders)) - sqlBefore) / requests,
-              redisPerRequest: ((await redisCommands(redis)) - redisBefore) / requests,
-            }
-          : {}),
+        sqlPerRequest: (serverAfter.sql - serverBefore.sql) / requests,
+        redisPerRequest: ((await redisCommands(redis)) - redisBefore) / requests,
+        gcShare: cpu > 0 ? (serverAfter.gcMs - serverBefore.gcMs) / cpu : 0,
       };
     };
     const ordersSpec = (connections: number, ceilingSide: boolean): Omit<LoadSpec, 'durationSeconds'> => ({

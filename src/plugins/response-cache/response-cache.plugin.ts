@@ -25,22 +25,20 @@ export function createResponseCachePlugins(deps: {
   metrics: Metrics;
 }): Array<ApolloServerPlugin<GraphQLContext>> {
   const cache = new KeyvAdapter<string>(deps.keyv as unknown as ConstructorParameters<typeof KeyvAdapter<string>>[0]);
-  // Documents whose last answer could not be cached (a manager's orders): their next run neither
-  // reads nor writes the cache, sparing three Redis round trips. Skipping only ever costs a hit;
-  // the first cacheable answer takes the document off the list.
-  const uncacheable = new LRUCache<string, true>({ max: 1_000 });
-  const documentKey = (request: { queryHash?: string; operationName?: string | null }) => `${request.queryHash}:${request.operationName ?? ''}`;
+  // Documents whose answer could not be cached (a manager's orders): for a minute their runs neither
+  // read nor write the cache (three Redis round trips) and skip the per-field cache hints (Apollo's
+  // cheap path for a policy already uncacheable). Skipping only ever costs a hit; after the minute the
+  // document runs the full path again and is judged anew (its variables may make it cacheable).
+  const uncacheable = new LRUCache<string, true>({ max: 1_000, ttl: 60_000 });
+  const documentKey = (request: { queryHash?: string; operationName?: string | null }) =>
+    `${request.queryHash}:${request.operationName ?? ''}`;
   const skipping = new WeakSet<GraphQLContext>();
   const responseCache = responseCachePlugin<GraphQLContext>({
     cache,
     sessionId: async ({ contextValue }) => (contextValue.viewer.kind === 'anonymous' ? null : rateLimitKeyOf(contextValue.viewer, '')),
     extraCacheKeyData: async (requestContext) => {
       const { operation, request, contextValue } = requestContext;
-      if (!operation) return null;
-      if (uncacheable.has(documentKey(requestContext))) {
-        skipping.add(contextValue);
-        return null;
-      }
+      if (!operation || skipping.has(contextValue)) return null;
       const scopes = generationScopes(operation, request.variables ?? {});
       const generations = await deps.generations.read(scopes);
       return scopes.map((scope, index) => `${scope}@${generations[index]}`).join(',');
@@ -52,12 +50,16 @@ export function createResponseCachePlugins(deps: {
   const invalidation: ApolloServerPlugin<GraphQLContext> = {
     async requestDidStart() {
       return {
+        async didResolveOperation(requestContext) {
+          if (requestContext.operation?.operation !== 'query' || !uncacheable.has(documentKey(requestContext))) return;
+          skipping.add(requestContext.contextValue);
+          requestContext.overallCachePolicy.restrict({ maxAge: 0 });
+        },
         async willSendResponse(requestContext) {
           const { contextValue, operation, metrics, response, overallCachePolicy, request } = requestContext;
           if (operation?.operation === 'query') {
             const result = metrics.responseCacheHit ? 'hit' : overallCachePolicy.policyIfCacheable() ? 'miss' : 'bypass';
-            if (result === 'bypass') uncacheable.set(documentKey(requestContext), true);
-            else uncacheable.delete(documentKey(requestContext));
+            if (result === 'bypass' && !skipping.has(contextValue)) uncacheable.set(documentKey(requestContext), true);
             response.http.headers.set('x-cache', result.toUpperCase());
             if (result !== 'bypass') deps.metrics.increment('cache.responses', 1, { result });
             // For the in-process tier (fast-path.hook.ts), which stores anonymous public answers.
