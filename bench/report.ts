@@ -78,7 +78,7 @@ export function markdownTable(evaluations: Evaluation[]): string {
       fixed(e.servio.cpuMsPerRequest, 3),
       Number.isNaN(e.servio.gcShare) ? '–' : `${(e.servio.gcShare * 100).toFixed(0)} %`,
       `${fixed(e.servio.sqlPerRequest, 2)} / ${fixed(e.servio.redisPerRequest, 2)}`,
-      e.ceiling ? `${e.ceilingName}: ${fixed(e.ceiling.rps)} req/s` : '–',
+      e.ceiling ? `${e.ceilingName}: ${fixed(e.ceiling.rps)} req/s, p95 ${fixed(e.ceiling.p95)} ms` : '–',
       e.ratio === undefined ? '–' : `${e.ratio.toFixed(2)}×`,
       e.target,
       e.pass ? 'pass' : '**fail**',
