@@ -36,7 +36,7 @@ export async function createInfra(config: Config, logger: Logger): Promise<Infra
   redis?.on('error', (error) => logger.warn({ component: 'redis', err: error }, 'redis connection error'));
   // A Redis that is down at start-up must not crash-loop the server: readiness reports it instead.
   if (redis) await connectRedis(redis, (error) => logger.error({ component: 'redis', err: error }, 'redis unreachable at start-up'));
-  const cache = createCacheStore(config.redis);
+  const cache = createCacheStore(redis);
   cache.keyv.on('error', (error) => logger.warn({ component: 'cache', err: error }, 'cache store error'));
   const metrics = createMetrics(config.metrics, { logger, poolStats: () => db.poolStats() });
   const stopWatchingQueries = watchQueries(db, { metrics, logger, slowQueryMs: config.metrics.slowQueryMs });
@@ -56,7 +56,7 @@ export async function createInfra(config: Config, logger: Logger): Promise<Infra
     async close() {
       externalServices.shutdown();
       stopWatchingQueries();
-      await Promise.allSettled([db.close(), cache.close(), redis?.quit(), metrics.close(), errorTracking.flush()]);
+      await Promise.allSettled([db.close(), redis?.quit(), metrics.close(), errorTracking.flush()]);
     },
   };
 }
