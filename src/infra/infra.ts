@@ -7,6 +7,7 @@ import type { Logger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { watchQueries } from './query-metrics.js';
 import { connectRedis, createRedisClient, type Redis } from './redis.js';
+import { createRedisBreaker } from './redis-breaker.js';
 import { createErrorTracking, type ErrorTracking } from './sentry.js';
 
 /**
@@ -32,13 +33,14 @@ export interface Infra {
 export async function createInfra(config: Config, logger: Logger): Promise<Infra> {
   const errorTracking = createErrorTracking(config.sentry, logger);
   const db = await createDatabase(config.database);
-  const redis = createRedisClient(config.redis);
+  const metrics = createMetrics(config.metrics, { logger, poolStats: () => db.poolStats() });
+  const redisBreaker = createRedisBreaker({ metrics, logger });
+  const redis = createRedisClient(config.redis, redisBreaker);
   redis?.on('error', (error) => logger.warn({ component: 'redis', err: error }, 'redis connection error'));
   // A Redis that is down at start-up must not crash-loop the server: readiness reports it instead.
   if (redis) await connectRedis(redis, (error) => logger.error({ component: 'redis', err: error }, 'redis unreachable at start-up'));
-  const cache = createCacheStore(config.redis);
+  const cache = createCacheStore(redis);
   cache.keyv.on('error', (error) => logger.warn({ component: 'cache', err: error }, 'cache store error'));
-  const metrics = createMetrics(config.metrics, { logger, poolStats: () => db.poolStats() });
   const stopWatchingQueries = watchQueries(db, { metrics, logger, slowQueryMs: config.metrics.slowQueryMs });
   const cacheService = createCacheService(redis);
   metrics.gauge('cache_service.hit_ratio', () => cacheService.stats().hitRate);
@@ -56,7 +58,9 @@ export async function createInfra(config: Config, logger: Logger): Promise<Infra
     async close() {
       externalServices.shutdown();
       stopWatchingQueries();
-      await Promise.allSettled([db.close(), cache.close(), redis?.quit(), metrics.close(), errorTracking.flush()]);
+      // A Redis that does not answer QUIT (it hangs, or the breaker refuses) is disconnected instead.
+      const quitRedis = redis?.quit().catch(() => redis.disconnect());
+      await Promise.allSettled([db.close(), quitRedis, metrics.close(), errorTracking.flush()]);
     },
   };
 }

@@ -65,11 +65,17 @@ const counters = {
     labels: ['breaker', 'state'],
     statsd: true,
   },
+  'redis.breaker.transitions': {
+    help: 'Redis circuit breaker state changes, by new state (open, half_open, closed).',
+    labels: ['state'],
+    statsd: true,
+  },
 } as const;
 
 /** Values read at scrape time from whoever registers them (see `Metrics.gauge`). */
 const gauges = {
   'circuit_breaker.state': { help: 'Circuit breaker state by breaker: 0 closed, 1 half-open, 2 open.', labels: ['breaker'] },
+  'redis.breaker.state': { help: 'Redis circuit breaker state: 0 closed, 1 half-open, 2 open (commands fail at once).', labels: [] },
   'cache_service.hit_ratio': { help: 'CacheService hits / reads since start (0 before the first read).', labels: [] },
   'graphql.subscriptions.active': { help: 'Subscriptions running now, by field.', labels: ['subscription'] },
   'backup.last_success_timestamp_seconds': { help: 'When the newest backup finished (Unix time), read from its manifest.', labels: [] },

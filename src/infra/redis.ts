@@ -1,5 +1,6 @@
 import { Redis } from 'ioredis';
 import type { Config } from '../config.js';
+import { type RedisBreaker, RedisBreakerOpenError } from './redis-breaker.js';
 
 export type { Redis };
 
@@ -20,11 +21,12 @@ export function redisKey(purpose: string, ...ids: Array<string | number>): strin
 
 /**
  * A client for REDIS_URL, or null for the in-process default. While Redis is known to be down a
- * command fails at once (no offline queue, no retries); while it hangs, after the command time-out.
+ * command fails at once (no offline queue, no retries); while it hangs, after the command time-out,
+ * until `breaker` opens and commands fail at once again.
  */
-export function createRedisClient(config: Config['redis']): Redis | null {
+export function createRedisClient(config: Config['redis'], breaker: RedisBreaker): Redis | null {
   if (config.kind === 'memory') return null;
-  return new Redis(config.url, {
+  const redis = new Redis(config.url, {
     keyPrefix: config.keyPrefix,
     lazyConnect: true,
     enableOfflineQueue: false,
@@ -33,6 +35,16 @@ export function createRedisClient(config: Config['redis']): Redis | null {
     connectTimeout: redisConnectTimeoutMs,
     retryStrategy: redisReconnectDelayMs,
   });
+  // Every command, typed, scripted or pipelined, goes through sendCommand; the subscriber client
+  // (`duplicate`) is a new instance, so it keeps its offline queue and is never refused.
+  const send = redis.sendCommand.bind(redis);
+  redis.sendCommand = (command, stream) => {
+    // Not ready: connection set-up commands, or ones that fail at once anyway.
+    if (redis.status !== 'ready' || breaker.admit(command.promise, stream)) return send(command, stream);
+    command.reject(new RedisBreakerOpenError());
+    return command.promise;
+  };
+  return redis;
 }
 
 /** The dedicated pub/sub connection: it queues its SUBSCRIBE until connected and re-subscribes after outages. */

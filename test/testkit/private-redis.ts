@@ -9,6 +9,9 @@ export interface PrivateRedis {
   kill(): Promise<void>;
   /** Starts it again on the same port (empty). */
   start(): Promise<void>;
+  /** SIGSTOP: a hang, connections stay open and nothing answers; `resume` (SIGCONT) ends it. */
+  pause(): void;
+  resume(): void;
   stop(): Promise<void>;
 }
 
@@ -38,6 +41,9 @@ export async function startPrivateRedis(): Promise<PrivateRedis | { skipped: str
     running.kill('SIGKILL');
     await once(running, 'exit');
   };
+  const signal = (name: NodeJS.Signals) => () => {
+    if (child && child.exitCode === null) child.kill(name);
+  };
   await start();
-  return { url, kill, start, stop: kill };
+  return { url, kill, start, pause: signal('SIGSTOP'), resume: signal('SIGCONT'), stop: kill };
 }

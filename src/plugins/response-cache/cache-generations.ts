@@ -45,15 +45,18 @@ export function createCacheGenerations(redis: Redis | null, onError: (error: unk
       for (const scope of scopes) missed.add(scope);
       onError(error);
     };
-    redis.on('ready', () => {
+    const bumpMissed = async () => {
       if (missed.size === 0) return;
       const scopes = [...missed];
       missed.clear();
-      bump(scopes).catch(remember(scopes));
-    });
+      await bump(scopes).catch(remember(scopes));
+    };
+    // After a reconnect, and before the next read: a Redis that hung answers again without one.
+    redis.on('ready', bumpMissed);
     return {
       async read(scopes) {
         if (scopes.length === 0) return [];
+        await bumpMissed();
         try {
           return (await redis.mget(...scopes.map(key))).map((value) => Number(value ?? 0));
         } catch (error) {
