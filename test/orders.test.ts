@@ -1,4 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { needs } from './testkit/needs.js';
 import { aRestaurant, aUser } from './testkit/seed-builder.js';
 import { countStatements, type Json, startTestServer, type TestServer } from './testkit/test-server.js';
 
@@ -110,6 +112,71 @@ describe('orders', () => {
     expect(ids.size).toBe(1);
     expect(await server.infra.db.prisma.order.count({ where: { restaurantId: restaurant.id } })).toBe(1);
     expect(await server.infra.db.prisma.inventoryAdjustment.count({ where: { restaurantId: restaurant.id } })).toBe(1);
+  });
+
+  it('answers a retry with its order after the item was switched off or deleted, and still refuses new orders of it', async () => {
+    const { restaurant, first, second, headers } = await setUp({ role: 'MANAGER' });
+    const prisma = server.infra.db.prisma;
+    const switchedOff = order(restaurant.id, [{ menuItemId: first.id, quantity: 1 }], 'retry-after-switch-off');
+    const deleted = order(restaurant.id, [{ menuItemId: second.id, quantity: 2 }], 'retry-after-delete');
+    const placed = await Promise.all([switchedOff, deleted].map((input) => server.graphql<Json>(createOrder, { input }, headers)));
+    expect(placed.map((answer) => answer.body.errors)).toEqual([undefined, undefined]);
+
+    const off = await server.graphql<Json>(
+      'mutation($id: ID!) { setMenuItemAvailability(id: $id, available: false) { id } }',
+      { id: first.id },
+      headers,
+    );
+    const gone = await server.graphql<Json>('mutation($id: ID!) { deleteMenuItem(id: $id) { id } }', { id: second.id }, headers);
+    expect([off.body.errors, gone.body.errors]).toEqual([undefined, undefined]);
+
+    const retried = await Promise.all([switchedOff, deleted].map((input) => server.graphql<Json>(createOrder, { input }, headers)));
+    expect(retried.map((answer) => answer.body.data?.createOrder?.id)).toEqual(placed.map((answer) => answer.body.data.createOrder.id));
+
+    const fresh = await server.graphql<Json>(
+      createOrder,
+      { input: order(restaurant.id, [{ menuItemId: first.id, quantity: 1 }]) },
+      headers,
+    );
+    expect(fresh.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.items.0.menuItemId' });
+    expect(await prisma.order.count({ where: { restaurantId: restaurant.id } })).toBe(2);
+  });
+
+  it('refuses a status move when another request moved the order first (CONFLICT), returning no stock', async (ctx) => {
+    needs(ctx, 'postgres');
+    const { restaurant, first, headers } = await setUp({ role: 'MANAGER' });
+    const prisma = server.infra.db.prisma;
+    const placed = await server.graphql<Json>(
+      createOrder,
+      { input: order(restaurant.id, [{ menuItemId: first.id, quantity: 1 }]) },
+      headers,
+    );
+    const orderId: string = placed.body.data.createOrder.id;
+    const other = new pg.Client({ connectionString: inject('databaseUrl') as string });
+    await other.connect();
+    try {
+      // Another request holds the order and confirms it while this cancel (which read PENDING) waits for the row.
+      await other.query('BEGIN');
+      await other.query('SELECT id FROM "Order" WHERE id = $1 FOR UPDATE', [orderId]);
+      const cancel = server.graphql<Json>(updateStatus, { id: orderId, status: 'CANCELLED' }, headers);
+      const waiting = async () =>
+        (
+          await other.query(
+            "SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()",
+          )
+        ).rows[0].n;
+      await expect.poll(waiting, { timeout: 30_000 }).toBe(1);
+      await other.query(`UPDATE "Order" SET status = 'CONFIRMED' WHERE id = $1`, [orderId]);
+      await other.query('COMMIT');
+
+      const refused = (await cancel).body;
+      expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', field: 'status', currentStatus: 'CONFIRMED' });
+      expect((await prisma.order.findUniqueOrThrow({ where: { id: orderId } })).status).toBe('CONFIRMED');
+      expect(await prisma.inventoryAdjustment.count({ where: { orderId, reason: 'ORDER_CANCELLED' } })).toBe(0);
+      expect(await prisma.auditLog.count({ where: { entityId: orderId, action: 'order.status' } })).toBe(0);
+    } finally {
+      await other.end();
+    }
   });
 
   it('refuses an idempotency key reused for a different order with IDEMPOTENCY_KEY_REUSED, writing nothing', async () => {

@@ -124,6 +124,8 @@ describe('permission cache while Redis is down', () => {
 
       await privateRedis.start();
       await expect.poll(() => redis.status).toBe('ready');
+      // Written again by this instance's retry, before any request: other instances see it too.
+      await expect.poll(async () => (await redis.keys('*user-access-version*')).length, { timeout: 10_000 }).toBe(1);
       expect((await access.get('u1'))?.isAdmin).toBe(true);
       expect(reads).toEqual(['u1', 'u1', 'u1']);
     } finally {

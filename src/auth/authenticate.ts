@@ -31,7 +31,8 @@ export function createAuthenticator(deps: {
       const token = /^Bearer ([\w.~+/=-]+)$/i.exec(authorization.trim())?.[1];
       if (!token) throw new UnauthenticatedError('The Authorization header must be "Bearer <access token>".');
       const userId = await deps.accessTokens.verify(token);
-      // Checked on every request (and before any cached response), so a deleted user's token dies at once.
+      // On every request, before any cached response: from the permission cache, which every change through the
+      // API invalidates at once (a user deleted outside the API is seen within its 10 minutes).
       const userAccess = await deps.loadUserAccess(userId);
       if (!userAccess) throw new UnauthenticatedError('The user of this token no longer exists.');
       return { viewer: { kind: 'user', userId }, userAccess };

@@ -4,8 +4,10 @@ import type { MembershipRole, UserAccess } from './access.js';
 
 /** The seed's 10 minutes; a change reaches every instance at once through `invalidate`. */
 export const userAccessTtlSeconds = 600;
-/** Outlives every entry, so an entry never sees its version key vanish and come back equal. */
+/** Outlives every entry, so an entry never sees its version key expire and come back equal. */
 const versionTtlSeconds = 86_400;
+/** How soon an invalidation Redis refused is written again. */
+const retryFlushMs = 1_000;
 
 interface StoredAccess {
   isAdmin: boolean;
@@ -33,17 +35,28 @@ export function createUserAccessCache(deps: {
   const { cache, load, onError } = deps;
   const entryKey = (userId: string) => redisKey('user-access', userId);
   const versionKey = (userId: string) => redisKey('user-access-version', userId);
-  // Invalidations that could not be written: until one gets through, the cache is not trusted at all,
-  // so an entry from before the change can never be served once the cache is back.
+  // Invalidations that could not be written: until one gets through, this instance does not trust the
+  // cache at all, and it retries every second (not only on its next request), so other instances,
+  // which cannot know, serve an old entry only while Redis refuses this one's writes.
   const unwritten = new Set<string>();
+  let retryScheduled = false;
   const flush = async (userIds: readonly string[]) => {
     try {
       await cache.bumpVersions(userIds.map(versionKey), versionTtlSeconds);
+      // The entries go too: should Redis evict a version key, an entry must not match its absence.
+      await Promise.all(userIds.map((userId) => cache.delete(entryKey(userId))));
       for (const userId of userIds) unwritten.delete(userId);
       return true;
     } catch (error) {
       for (const userId of userIds) unwritten.add(userId);
       onError(error);
+      if (!retryScheduled) {
+        retryScheduled = true;
+        setTimeout(() => {
+          retryScheduled = false;
+          if (unwritten.size > 0) void flush([...unwritten]);
+        }, retryFlushMs).unref();
+      }
       return false;
     }
   };

@@ -31,7 +31,7 @@ export function createIdentityLoaders(prisma: Db) {
         (row) => row.userId,
       ),
     ),
-    /** The user's admin flag and roles, read fresh per request so revocations apply at once. */
+    /** The user's admin flag and roles from the database (the permission cache's source on a miss). */
     userAccessById: new DataLoader((ids: readonly string[]) => findUserAccess(prisma, ids)),
   };
 }

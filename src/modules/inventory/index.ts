@@ -3,7 +3,7 @@ import { createInventoryLoaders } from './inventory.loaders.js';
 import { inventoryResolvers } from './inventory.resolvers.js';
 import { createInventoryService } from './inventory.service.js';
 
-export { decimal, maxQuantity, nonNegativeDecimal, positiveDecimal } from './decimal.js';
+export { positiveDecimal } from './decimal.js';
 export { applyStockMovements, crossedReorderThreshold, recipeUsage, type StockChange } from './stock.js';
 
 export const inventoryModule = defineModule({

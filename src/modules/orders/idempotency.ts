@@ -28,8 +28,12 @@ export class IdempotencyKeyReusedError extends AppError {
 export function replayedOrder(stored: Order & { items: OrderItem[] }, requested: RequestedOrder): Order {
   const lines = (items: ReadonlyArray<{ menuItemId: string | null; quantity: number; note?: string | null | undefined }>) =>
     JSON.stringify(items.map((item) => [item.menuItemId, item.quantity, item.note ?? null]));
+  // A line whose menu item was deleted since keeps its row but loses the link (SetNull): it matches the id asked for.
+  const storedLines = [...stored.items]
+    .sort((a, b) => a.position - b.position)
+    .map((item, index) => ({ ...item, menuItemId: item.menuItemId ?? requested.items[index]?.menuItemId ?? null }));
   const same =
-    lines([...stored.items].sort((a, b) => a.position - b.position)) === lines(requested.items) &&
+    lines(storedLines) === lines(requested.items) &&
     stored.customerName === (requested.customerName ?? null) &&
     stored.customerPhone === (requested.customerPhone ?? null) &&
     stored.notes === (requested.notes ?? null);

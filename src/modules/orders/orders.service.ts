@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { RequestScope } from '../../auth/request-scope.js';
-import { NotFoundError, ValidationError } from '../../errors.js';
+import { ConflictError, NotFoundError, ValidationError } from '../../errors.js';
 import type { EventBus } from '../../events/event-bus.js';
 import type { Order, OrderStatus } from '../../generated/prisma/client.js';
 import { afterCursor, decodeCursor, toPage } from '../../infra/cursor.js';
@@ -70,13 +70,16 @@ export function createOrdersService(deps: { prisma: Db; events: EventBus }) {
     }
   }
 
+  /** The order an earlier request with this idempotency key created, with its lines. */
+  function earlierOrder({ restaurantId, idempotencyKey }: { restaurantId: string; idempotencyKey: string }) {
+    return prisma.order.findUnique({ where: { restaurantId_idempotencyKey: { restaurantId, idempotencyKey } }, include: { items: true } });
+  }
+
   /** The order an earlier request with this idempotency key created, if this request asks for the same order. */
   async function replayed(requested: RequestedOrder & { restaurantId: string }): Promise<Order> {
-    const { restaurantId, idempotencyKey } = requested;
-    const stored = await prisma.order.findUniqueOrThrow({
-      where: { restaurantId_idempotencyKey: { restaurantId, idempotencyKey } },
-      include: { items: true },
-    });
+    const stored = await earlierOrder(requested);
+    if (!stored)
+      throw new ConflictError(`Order key "${requested.idempotencyKey.slice(0, 128)}" is being used by a request that rolled back: retry.`);
     return replayedOrder(stored, requested);
   }
 
@@ -91,11 +94,21 @@ export function createOrdersService(deps: { prisma: Db; events: EventBus }) {
       const menu = await readOrderMenu(prisma, input.restaurantId, [...new Set(input.items.map((item) => item.menuItemId))]);
       if (!menu) throw new NotFoundError('Restaurant', input.restaurantId);
       const byId = new Map(menu.menuItems.map((item) => [item.id, item]));
-      const lines = input.items.map((line, index) => {
-        const menuItem = byId.get(line.menuItemId);
-        const field = `input.items.${index}.menuItemId`;
-        if (!menuItem) throw new ValidationError(field, `Menu item "${line.menuItemId}" is not on this restaurant's menu.`);
-        if (!menuItem.available) throw new ValidationError(field, `Menu item "${menuItem.name}" is not available.`);
+      const unorderable = input.items.findIndex((line) => !byId.get(line.menuItemId)?.available);
+      if (unorderable >= 0) {
+        // A retry of an order that committed before its item was switched off or deleted still gets its order.
+        const stored = await earlierOrder(input);
+        if (stored) return replayedOrder(stored, input);
+        const { menuItemId } = input.items[unorderable] as { menuItemId: string };
+        const field = `input.items.${unorderable}.menuItemId`;
+        const known = byId.get(menuItemId);
+        throw new ValidationError(
+          field,
+          known ? `Menu item "${known.name}" is not available.` : `Menu item "${menuItemId}" is not on this restaurant's menu.`,
+        );
+      }
+      const lines = input.items.map((line) => {
+        const menuItem = byId.get(line.menuItemId) as NonNullable<ReturnType<typeof byId.get>>;
         return { menuItem, quantity: line.quantity, note: line.note ?? null, unitPriceAmount: menuItem.priceAmount };
       });
       const totals = computeOrderTotals(lines, menu.taxRateBps);
@@ -169,6 +182,12 @@ export function createOrdersService(deps: { prisma: Db; events: EventBus }) {
         if (moved.count === 0) {
           const latest = await tx.order.findUniqueOrThrow({ where: { id: orderId } });
           assertTransition(orderId, latest.status, status);
+          // Legal from the status another request just set, but not the move this one checked: moving (or
+          // returning a cancelled order's stock) now would act on a state the caller never saw.
+          throw new ConflictError(`Order "${orderId}" changed to ${latest.status} meanwhile: read it again, then retry.`, {
+            field: 'status',
+            currentStatus: latest.status,
+          });
         }
         let stock: StockChange[] = [];
         if (status === 'CANCELLED') {

@@ -43,8 +43,9 @@ export function registerTrustedDocuments(
         const id = typeof operation.query === 'string' ? sha256Hex(operation.query) : operation.extensions?.persistedQuery?.sha256Hash;
         return typeof id === 'string' && manifest.has(id);
       });
+    // Returning the reply ends the hook chain: nothing after it (the handler included) runs.
     if (!trusted) {
-      reply.code(400).send({
+      return reply.code(400).send({
         errors: [
           {
             message: 'Only the operations of the persisted query manifest may run here. Send one by its id.',
