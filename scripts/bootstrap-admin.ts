@@ -10,6 +10,7 @@ import { hashPassword } from '../src/auth/passwords.js';
 import { loadConfig } from '../src/config.js';
 import { createDatabase } from '../src/infra/db.js';
 import { applyPendingMigrations } from '../src/infra/migrations/migrator.js';
+import { lockDataDir } from '../src/startup/data-dir-lock.js';
 
 const minPasswordLength = 12;
 
@@ -30,7 +31,16 @@ if (!source && process.stdin.isTTY) fail('pipe the password on stdin or pass --p
 const password = (source ? await readFile(source, 'utf8') : await text(process.stdin)).replace(/\r?\n$/, '');
 if (password.length < minPasswordLength) fail(`the password must have at least ${minPasswordLength} characters.`);
 
-const db = await createDatabase(loadConfig(process.env).database);
+const { database } = loadConfig(process.env);
+// The lock the server takes on the embedded folder: opened by a second process, it is corrupted.
+if (database.kind === 'embedded' && !database.dataDir.startsWith('memory://')) {
+  try {
+    lockDataDir(database.dataDir); // released when this script exits
+  } catch (error) {
+    fail(error instanceof Error ? error.message : String(error));
+  }
+}
+const db = await createDatabase(database);
 // The embedded database migrates itself on first use (as `npm start` does); PostgreSQL is migrated by db:migrate.
 if (db.kind === 'embedded') await applyPendingMigrations(db.adapterFactory);
 const existing = await db.prisma.user.findUnique({ where: { email: email.data } });

@@ -18,7 +18,7 @@ export async function createRuntime(config: Config, logger: Logger): Promise<Run
   const infra = await createInfra(config, logger);
   const events = await createEventBus(infra.redis, (error) => logger.warn({ component: 'events', err: error }, 'event delivery failed'));
   // The API never takes backups; it reads the newest manifest for the backup gauges and backup_age alert.
-  const backups = createBackupMonitor(config.backup, infra);
+  const backups = await createBackupMonitor(config.backup, infra);
   const alerts = createAlerts(config.alerts, { ...infra, events, backups });
   return {
     ...infra,
@@ -26,6 +26,7 @@ export async function createRuntime(config: Config, logger: Logger): Promise<Run
     alerts,
     async close() {
       alerts.stop();
+      backups?.close();
       await events.close();
       await infra.close();
     },

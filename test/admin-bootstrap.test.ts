@@ -1,14 +1,23 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { holdDataDir } from './testkit/data-dir-holder.js';
 import { needs } from './testkit/needs.js';
 import { type Json, startTestServer, type TestServer } from './testkit/test-server.js';
 
 /** `npm run admin:bootstrap` (scripts/bootstrap-admin.ts through tsx) in a child process, stdin given. */
-async function bootstrap(args: string[], stdin: string): Promise<{ code: number | null; output: string }> {
+async function bootstrap(
+  args: string[],
+  stdin: string,
+  database: Record<string, string> = { DATABASE_URL: inject('databaseUrl') ?? '' },
+): Promise<{ code: number | null; output: string }> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/bootstrap-admin.ts', ...args], {
-    env: { PATH: process.env.PATH, NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL: inject('databaseUrl') ?? '' },
+    env: { PATH: process.env.PATH, NODE_ENV: 'test', LOG_LEVEL: 'silent', ...database },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let output = '';
@@ -55,5 +64,22 @@ describe('npm run admin:bootstrap', () => {
     const weak = await bootstrap(['--email', weakEmail], 'short\n');
     expect(weak).toMatchObject({ code: 1, output: expect.stringContaining('at least 12 characters') });
     expect(await server.infra.db.prisma.user.count({ where: { email: weakEmail } })).toBe(0);
+  });
+
+  it('refuses while a server holds the embedded data folder, without opening it', async () => {
+    const dataDir = join(await mkdtemp(join(tmpdir(), 'servio-bootstrap-')), 'pglite');
+    const holder = await holdDataDir(dataDir);
+    try {
+      const refused = await bootstrap(['--email', `locked-${randomUUID()}@example.com`], `${password}\n`, { EMBEDDED_DATA_DIR: dataDir });
+      expect(refused).toEqual({
+        code: 1,
+        output: `admin:bootstrap: The embedded database ${dataDir} is in use by another process (pid ${holder.pid}): stop it, or set EMBEDDED_DATA_DIR to another folder.\n`,
+      });
+    } finally {
+      await holder.release();
+    }
+    // Opened, it would have been created and migrated.
+    expect(existsSync(dataDir)).toBe(false);
+    await rm(dirname(dataDir), { recursive: true, force: true });
   });
 });

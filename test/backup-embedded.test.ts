@@ -1,11 +1,13 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createEmbeddedTarget } from '../scripts/backup/embedded-target.js';
 import { restoreBackup } from '../scripts/backup/restore-backup.js';
 import { takeBackup } from '../scripts/backup/take-backup.js';
 import type { BackupManifest } from '../src/backup/manifest.js';
 import { loadConfig } from '../src/config.js';
+import { holdDataDir } from './testkit/data-dir-holder.js';
 import { createScratchDatabase, migrateAndSeed, pgFingerprints, pgliteFingerprints } from './testkit/scratch-database.js';
 
 const baseUrl = inject('databaseUrl');
@@ -52,4 +54,28 @@ describe('the embedded database (PGlite): backed up with its own pg_dump, restor
     },
     120_000,
   );
+
+  it('refuses to back up or restore while a server holds the data folder, and leaves it as it was', async () => {
+    const before = await pgliteFingerprints(dataDir);
+    const holder = await holdDataDir(dataDir);
+    const inUse = {
+      name: 'BackupError',
+      code: 'DATABASE_IN_USE',
+      message: `The embedded database ${dataDir} is in use by another process (pid ${holder.pid}): stop it, or set EMBEDDED_DATA_DIR to another folder.`,
+    };
+    try {
+      await expect(takeBackup({ config: config() })).rejects.toMatchObject(inUse);
+      await expect(restoreBackup({ config: config(), reference: 'latest', force: true })).rejects.toMatchObject(inUse);
+      // A server started while a restore was loading its scratch copy: the swap is refused too.
+      const target = createEmbeddedTarget(dataDir);
+      const scratch = await target.createScratch();
+      await expect(target.promote(scratch)).rejects.toMatchObject(inUse);
+      await scratch.dispose();
+    } finally {
+      await holder.release();
+    }
+    expect(await pgliteFingerprints(dataDir)).toEqual(before);
+    // No lock, scratch copy or retired folder left beside it.
+    expect((await readdir(root)).filter((name) => name.startsWith('pglite'))).toEqual(['pglite']);
+  }, 120_000);
 });

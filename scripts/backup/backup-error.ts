@@ -6,6 +6,7 @@ export class BackupError extends Error {
       | 'TOOL_TOO_OLD'
       | 'TOOL_FAILED'
       | 'NOT_FOUND'
+      | 'DATABASE_IN_USE'
       | 'CHECKSUM_MISMATCH'
       | 'TARGET_HAS_DATA'
       | 'CONFIRMATION_REQUIRED'

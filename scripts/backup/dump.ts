@@ -10,6 +10,7 @@ import pg from 'pg';
 import { BackupError } from './backup-error.js';
 import { appliedMigrations, type Query, rowCounts } from './database-facts.js';
 import { connectionArgs, requireToolFor, runTool } from './pg-tools.js';
+import { withDataDirLock } from './with-data-dir-lock.js';
 
 /** What a dump learned about its source, in the same snapshot as the data it wrote. */
 export interface DumpFacts {
@@ -56,29 +57,31 @@ export async function dumpPostgres(url: string, file: string): Promise<DumpFacts
 /**
  * The embedded database through PGlite's own pg_dump (WebAssembly): plain SQL, gzipped. PGlite has
  * one connection and this process holds it, so the counts and the dump see the same data; the
- * server must be stopped first (a data directory is opened by one process at a time).
+ * server must be stopped first (a data directory is opened by one process at a time: its lock says so).
  */
 export async function dumpEmbedded(dataDir: string, file: string): Promise<DumpFacts> {
   await access(dataDir).catch(() => {
     throw new BackupError('NOT_FOUND', `no embedded database at ${dataDir} (EMBEDDED_DATA_DIR)`);
   });
-  const pglite = await PGlite.create(dataDir);
-  try {
-    const query: Query = async (sql) => (await pglite.query<Record<string, unknown>>(sql)).rows;
-    const [version] = await query("SELECT current_setting('server_version') AS text");
-    const facts = { rowCounts: await rowCounts(query), migrations: await appliedMigrations(query) };
-    const dump = await pgDump({ pg: pglite, args: ['--no-owner', '--no-privileges'] });
-    await pipeline(Readable.fromWeb(dump.stream() as WebReadableStream<Uint8Array>), createGzip(), createWriteStream(file));
-    return {
-      format: 'sql-gzip',
-      database: dataDir,
-      serverVersion: `${version?.text} (PGlite)`,
-      dumpTool: '@electric-sql/pglite-tools pg_dump',
-      ...facts,
-    };
-  } finally {
-    await pglite.close();
-  }
+  return withDataDirLock(dataDir, async (): Promise<DumpFacts> => {
+    const pglite = await PGlite.create(dataDir);
+    try {
+      const query: Query = async (sql) => (await pglite.query<Record<string, unknown>>(sql)).rows;
+      const [version] = await query("SELECT current_setting('server_version') AS text");
+      const facts = { rowCounts: await rowCounts(query), migrations: await appliedMigrations(query) };
+      const dump = await pgDump({ pg: pglite, args: ['--no-owner', '--no-privileges'] });
+      await pipeline(Readable.fromWeb(dump.stream() as WebReadableStream<Uint8Array>), createGzip(), createWriteStream(file));
+      return {
+        format: 'sql-gzip',
+        database: dataDir,
+        serverVersion: `${version?.text} (PGlite)`,
+        dumpTool: '@electric-sql/pglite-tools pg_dump',
+        ...facts,
+      };
+    } finally {
+      await pglite.close();
+    }
+  });
 }
 
 /** pg_restore reads the archive's table of contents: a dump it cannot list is not kept as a backup. */

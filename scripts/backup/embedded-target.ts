@@ -5,6 +5,7 @@ import { PGlite } from '@electric-sql/pglite';
 import type { Query } from './database-facts.js';
 import { rowCounts } from './database-facts.js';
 import { dumpAsSql, type RestoreTarget, type Scratch } from './restore-target.js';
+import { withDataDirLock } from './with-data-dir-lock.js';
 
 async function withPglite<T>(dataDir: string, work: (query: Query) => Promise<T>): Promise<T> {
   const pglite = await PGlite.create(dataDir);
@@ -17,7 +18,8 @@ async function withPglite<T>(dataDir: string, work: (query: Query) => Promise<T>
 
 /**
  * The embedded database (EMBEDDED_DATA_DIR) as a restore target: the dump is loaded into a new
- * data directory beside it, verified, then the directories are swapped. The server must be stopped.
+ * data directory beside it, verified, then the directories are swapped. The server must be stopped:
+ * reading and swapping the folder take its lock, and are refused while the server holds it.
  */
 export function createEmbeddedTarget(dataDir: string): RestoreTarget {
   const target = resolve(dataDir);
@@ -30,7 +32,7 @@ export function createEmbeddedTarget(dataDir: string): RestoreTarget {
     name: target,
     database: { kind: 'embedded', dataDir: target },
     async rowCounts() {
-      return (await present()) ? withPglite(target, rowCounts) : null;
+      return (await present()) ? withDataDirLock(target, () => withPglite(target, rowCounts)) : null;
     },
     async createScratch() {
       const scratchDir = `${target}.restore-${randomBytes(4).toString('hex')}`;
@@ -52,17 +54,19 @@ export function createEmbeddedTarget(dataDir: string): RestoreTarget {
       };
       return scratch;
     },
-    async promote(scratch) {
-      const retired = `${target}.retired-${randomBytes(4).toString('hex')}`;
-      const existed = await present();
-      if (existed) await rename(target, retired);
-      try {
-        await rename(scratch.name, target);
-      } catch (error) {
-        if (existed) await rename(retired, target);
-        throw error;
-      }
-      if (existed) await rm(retired, { recursive: true, force: true });
-    },
+    // Under the lock: a server started since the checks must not have its folder renamed away.
+    promote: (scratch) =>
+      withDataDirLock(target, async () => {
+        const retired = `${target}.retired-${randomBytes(4).toString('hex')}`;
+        const existed = await present();
+        if (existed) await rename(target, retired);
+        try {
+          await rename(scratch.name, target);
+        } catch (error) {
+          if (existed) await rename(retired, target);
+          throw error;
+        }
+        if (existed) await rm(retired, { recursive: true, force: true });
+      }),
   };
 }

@@ -18,6 +18,8 @@ export interface BackupLocation {
   /** Copies the dump into `localDir` (a no-op for the local directory itself). */
   fetch(manifest: BackupManifest, localDir: string): Promise<void>;
   remove(manifest: BackupManifest): Promise<void>;
+  /** Releases its client (the bucket's sockets); the location is not used afterwards. */
+  close(): void;
 }
 
 export interface LocationOptions {

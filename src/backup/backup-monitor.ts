@@ -8,8 +8,10 @@ import { type BackupManifest, newestFirst } from './manifest.js';
 export interface BackupMonitor {
   /** BACKUP_RPO_HOURS: the backup-age alert fires past it. */
   readonly rpoHours: number;
-  /** Hours since the newest backup finished; Infinity when there is none. Re-reads at most every `refreshMs`. */
+  /** Hours since the newest backup finished; Infinity when none is known. Re-reads at most every `refreshMs`. */
   ageHours(): Promise<number>;
+  /** Releases the locations' clients (the bucket's sockets). */
+  close(): void;
 }
 
 /**
@@ -17,15 +19,19 @@ export interface BackupMonitor {
  * to, and exports the newest backup's time, size and duration as gauges. A listing at most every
  * five minutes keeps a bucket's request count negligible while staying far inside any RPO.
  */
-export function createBackupMonitor(
+export async function createBackupMonitor(
   config: Config['backup'],
   deps: { metrics: Metrics; logger: Logger; refreshMs?: number; now?: () => number },
-): BackupMonitor | null {
+): Promise<BackupMonitor | null> {
   const { rpoHours } = config;
   if (rpoHours === null) return null;
   const refreshMs = deps.refreshMs ?? 5 * 60_000;
   const now = deps.now ?? Date.now;
   const log = deps.logger.child({ component: 'backup-monitor' });
+  // Built once: one S3 client for the process's life, closed with the monitor.
+  const locations = await createBackupLocations(config, {
+    onInvalid: (name, error) => log.warn({ manifest: name, err: error }, 'unreadable backup manifest skipped'),
+  });
   let newest: BackupManifest | null = null;
   let readAt = Number.NEGATIVE_INFINITY;
 
@@ -44,19 +50,23 @@ export function createBackupMonitor(
   );
 
   const refresh = async () => {
-    const locations = await createBackupLocations(config, {
-      onInvalid: (name, error) => log.warn({ manifest: name, err: error }, 'unreadable backup manifest skipped'),
-    });
     const manifests = [];
+    let complete = true;
     for (const location of locations) {
       try {
         manifests.push(...(await location.manifests()));
       } catch (error) {
         // An unreachable bucket must not hide the local backups, nor stop the other alert rules.
+        complete = false;
         log.warn({ location: location.name, err: error }, 'backup location unreadable');
       }
     }
-    newest = newestFirst(manifests)[0] ?? null;
+    // A partial read may miss the newest backup, so it only moves `newest` forward (the later of the
+    // last known and what was read): a bucket timing out must not fire backup_age. The age still grows
+    // from the last known backup, so a bucket that stays down alerts once that passes the RPO; and
+    // `readAt` advances, so the bucket is asked again after refreshMs, not at every evaluation.
+    const known = complete || !newest ? manifests : [...manifests, newest];
+    newest = newestFirst(known)[0] ?? null;
     readAt = now();
   };
 
@@ -65,6 +75,9 @@ export function createBackupMonitor(
     async ageHours() {
       if (now() - readAt >= refreshMs) await refresh();
       return newest ? (now() - Date.parse(newest.finishedAt)) / 3_600_000 : Number.POSITIVE_INFINITY;
+    },
+    close() {
+      for (const location of locations) location.close();
     },
   };
 }

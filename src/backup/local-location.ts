@@ -44,5 +44,8 @@ export function createLocalLocation(dir: string, options: LocationOptions = {}):
       await rm(join(root, manifestName(manifest)), { force: true });
       await rm(join(root, manifest.file), { force: true });
     },
+    close() {
+      // Nothing held: each call opens its own files.
+    },
   };
 }

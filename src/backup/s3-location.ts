@@ -87,5 +87,8 @@ export function createS3Location(config: S3Config, options: LocationOptions = {}
         await client.send(new DeleteObjectCommand({ Bucket: config.bucket, Key: key(name) }));
       }
     },
+    close() {
+      client.destroy();
+    },
   };
 }

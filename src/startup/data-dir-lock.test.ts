@@ -15,6 +15,14 @@ describe('lockDataDir', () => {
     expect(readFileSync(`${dataDir}.lock`, 'utf8')).toBe(String(process.pid));
   });
 
+  it('releases the lock when asked, before the process exits', () => {
+    const dataDir = folder();
+    const unlock = lockDataDir(dataDir);
+    unlock();
+    expect(existsSync(`${dataDir}.lock`)).toBe(false);
+    expect(process.listeners('exit')).not.toContain(unlock);
+  });
+
   it('refuses a folder held by a running process', () => {
     const dataDir = folder();
     const holder = process.ppid; // alive for as long as this test runs

@@ -5,16 +5,21 @@ import { StartupError } from './startup-error.js';
 /**
  * Claims the embedded database folder for this process: `<folder>.lock` holds our pid. A second
  * server on the same folder would corrupt it (PGlite aborts deep in WebAssembly), so it is refused
- * with one line; a lock left by a process that no longer runs is taken over. Released on exit.
+ * with one line; a lock left by a process that no longer runs is taken over. Released on exit, or
+ * earlier by calling the function returned (the backup and admin scripts hold it only while they work).
  */
-export function lockDataDir(dataDir: string): void {
+export function lockDataDir(dataDir: string): () => void {
   const lockPath = `${resolve(dataDir)}.lock`;
   mkdirSync(dirname(lockPath), { recursive: true });
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       writeFileSync(lockPath, String(process.pid), { flag: 'wx' });
-      process.once('exit', () => release(lockPath));
-      return;
+      const unlock = () => {
+        process.off('exit', unlock);
+        release(lockPath);
+      };
+      process.once('exit', unlock);
+      return unlock;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
