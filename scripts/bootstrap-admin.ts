@@ -10,7 +10,7 @@ import { hashPassword } from '../src/auth/passwords.js';
 import { loadConfig } from '../src/config.js';
 import { createDatabase } from '../src/infra/db.js';
 import { applyPendingMigrations } from '../src/infra/migrations/migrator.js';
-import { lockDataDir } from '../src/startup/data-dir-lock.js';
+import { lockDatabaseOrExit } from './lock-database.js';
 
 const minPasswordLength = 12;
 
@@ -32,14 +32,7 @@ const password = (source ? await readFile(source, 'utf8') : await text(process.s
 if (password.length < minPasswordLength) fail(`the password must have at least ${minPasswordLength} characters.`);
 
 const { database } = loadConfig(process.env);
-// The lock the server takes on the embedded folder: opened by a second process, it is corrupted.
-if (database.kind === 'embedded' && !database.dataDir.startsWith('memory://')) {
-  try {
-    lockDataDir(database.dataDir); // released when this script exits
-  } catch (error) {
-    fail(error instanceof Error ? error.message : String(error));
-  }
-}
+lockDatabaseOrExit('admin:bootstrap', database);
 const db = await createDatabase(database);
 // The embedded database migrates itself on first use (as `npm start` does); PostgreSQL is migrated by db:migrate.
 if (db.kind === 'embedded') await applyPendingMigrations(db.adapterFactory);

@@ -2,8 +2,10 @@
 import { loadConfig } from '../src/config.js';
 import { createDatabase } from '../src/infra/db.js';
 import { applyPendingMigrations } from '../src/infra/migrations/migrator.js';
+import { lockDatabaseOrExit } from './lock-database.js';
 
 const config = loadConfig(process.env);
+lockDatabaseOrExit('db:migrate', config.database);
 const db = await createDatabase(config.database);
 try {
   const applied = await applyPendingMigrations(db.adapterFactory);

@@ -3,12 +3,14 @@ import { loadConfig } from '../src/config.js';
 import { seedDemoDataIfEmpty } from '../src/demo/demo-seed.js';
 import { createDatabase } from '../src/infra/db.js';
 import { applyPendingMigrations } from '../src/infra/migrations/migrator.js';
+import { lockDatabaseOrExit } from './lock-database.js';
 
 const config = loadConfig(process.env);
 if (config.isProduction) {
   console.error('Refusing to seed demo data: NODE_ENV=production.');
   process.exit(1);
 }
+lockDatabaseOrExit('seed', config.database);
 const db = await createDatabase(config.database);
 try {
   await applyPendingMigrations(db.adapterFactory);

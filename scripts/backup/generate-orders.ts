@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { loadConfig } from '../../src/config.js';
 import { createDatabase } from '../../src/infra/db.js';
+import { lockDatabaseOrExit } from '../lock-database.js';
 
 const count = Number(process.argv[2] ?? 100_000);
 const config = loadConfig(process.env);
@@ -18,6 +19,7 @@ if (config.isProduction || !Number.isInteger(count) || count <= 0) {
   process.exit(1);
 }
 
+lockDatabaseOrExit('db:generate-orders', config.database);
 const db = await createDatabase(config.database);
 try {
   const restaurants = await db.prisma.restaurant.findMany({
