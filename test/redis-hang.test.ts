@@ -5,6 +5,7 @@ import { startPrivateRedis } from './testkit/private-redis.js';
 import { scrape } from './testkit/prometheus.js';
 import { aRestaurant, aUser } from './testkit/seed-builder.js';
 import { errorCode, type Json, readJson, startTestServer, type TestServer } from './testkit/test-server.js';
+import { timedAnswers } from './testkit/timed-answers.js';
 
 const menuQuery = 'query($slug: String!) { restaurant(slug: $slug) { name menu { name items { id price { amount } } } } }';
 const ordersQuery = 'query($r: ID!) { orders(restaurantId: $r, first: 5) { totalCount } }';
@@ -27,14 +28,8 @@ afterAll(() => {
   return redis.stop();
 });
 
-interface Answer {
-  kind: 'menu' | 'orders' | 'order';
-  ms: number;
-  status: number;
-  body: Json;
-  /** `hanging`: Redis is stopped but the breaker is not open yet; `cut off`: it is (open or probing). */
-  during: 'before' | 'hanging' | 'cut off' | 'recovering' | 'after';
-}
+/** `hanging`: Redis is stopped but the breaker is not open yet; `cut off`: it is (open or probing). */
+type Phase = 'before' | 'hanging' | 'cut off' | 'recovering' | 'after';
 
 describe.skipIf('skipped' in redis)('Redis hangs with its connection open during traffic', () => {
   if ('skipped' in redis) return;
@@ -58,15 +53,8 @@ describe.skipIf('skipped' in redis)('Redis hangs with its connection open during
     const restaurantId = built.restaurant.id;
     const metric = async (name: string, labels: Record<string, string> = {}) => (await scrape(server))(name, labels);
 
-    let during: Answer['during'] = 'before';
-    const answers: Answer[] = [];
+    const { answers, enter, timed, count, latencies } = timedAnswers<'menu' | 'orders' | 'order', Phase>('before');
     let running = true;
-    const timed = async (kind: Answer['kind'], send: () => Promise<{ status: number; body: Json }>) => {
-      const phase = during;
-      const started = performance.now();
-      const { status, body } = await send().catch((error: unknown) => ({ status: 0, body: { transportError: String(error) } }));
-      answers.push({ kind, ms: performance.now() - started, status, body, during: phase });
-    };
     const traffic = async () => {
       while (running) {
         await timed('menu', () => server.graphql(menuQuery, { slug }));
@@ -86,18 +74,16 @@ describe.skipIf('skipped' in redis)('Redis hangs with its connection open during
       running = false;
       await Promise.all(clients);
     });
-    const count = (phase: Answer['during']) => answers.filter((answer) => answer.during === phase).length;
-    const ofPhase = (phase: Answer['during']) => answers.filter((answer) => answer.during === phase).map((answer) => answer.ms);
 
     await expect.poll(() => count('before'), { timeout: 30_000 }).toBeGreaterThanOrEqual(12);
     expect(await metric('servio_redis_breaker_state')).toBe(0);
 
     redis.pause();
     const stoppedAt = performance.now();
-    during = 'hanging';
+    enter('hanging');
     await expect.poll(() => metric('servio_redis_breaker_state'), { timeout: 10_000, interval: 20 }).toBe(2);
     const openedAfterMs = performance.now() - stoppedAt;
-    during = 'cut off';
+    enter('cut off');
     // Long enough for the breaker to let probes through and open again, while answers keep coming.
     await expect
       .poll(() => metric('servio_redis_breaker_transitions_total', { state: 'half_open' }), { timeout: 30_000 })
@@ -115,15 +101,15 @@ describe.skipIf('skipped' in redis)('Redis hangs with its connection open during
     expect(readyMs).toBeLessThan(cutOffBoundMs);
 
     redis.resume();
-    during = 'recovering';
+    enter('recovering');
     await expect.poll(() => metric('servio_redis_breaker_state'), { timeout: 30_000 }).toBe(0);
-    during = 'after';
+    enter('after');
     await expect.poll(() => count('after'), { timeout: 30_000 }).toBeGreaterThanOrEqual(12);
     running = false;
     await Promise.all(clients);
 
-    const summary = (phase: Answer['during']) => {
-      const sorted = ofPhase(phase).sort((a, b) => a - b);
+    const summary = (phase: Phase) => {
+      const sorted = latencies(phase).sort((a, b) => a - b);
       const median = sorted[Math.floor((sorted.length - 1) / 2)] ?? Number.NaN;
       return `${phase}: ${sorted.length} answers, median ${median.toFixed(0)} ms, max ${Math.max(...sorted).toFixed(0)} ms`;
     };
@@ -139,7 +125,7 @@ describe.skipIf('skipped' in redis)('Redis hangs with its connection open during
     // a few time-outs open it, and from then on no answer waits out more than the probe's one.
     expect(Math.max(...answers.map((answer) => answer.ms))).toBeLessThan(hangBoundMs);
     expect(openedAfterMs).toBeLessThan(redisBreakerPolicy.windowMs + 2 * redisCommandTimeoutMs);
-    expect(Math.max(...ofPhase('cut off'))).toBeLessThan(cutOffBoundMs);
+    expect(Math.max(...latencies('cut off'))).toBeLessThan(cutOffBoundMs);
 
     // Every order the client was told about is in PostgreSQL, those made while Redis hung included.
     const acknowledged = answers.filter((answer) => answer.kind === 'order').map((answer) => answer.body.data.createOrder.id as string);

@@ -4,6 +4,7 @@ import { connectGraphqlWs } from './testkit/graphql-ws-client.js';
 import { startPrivateRedis } from './testkit/private-redis.js';
 import { aRestaurant, aUser } from './testkit/seed-builder.js';
 import { errorCode, type Json, readJson, startTestServer, type TestServer } from './testkit/test-server.js';
+import { timedAnswers } from './testkit/timed-answers.js';
 
 const menuQuery = 'query($slug: String!) { restaurant(slug: $slug) { name menu { name items { id price { amount } } } } }';
 const createOrder = 'mutation($input: CreateOrderInput!) { createOrder(input: $input) { id status } }';
@@ -17,14 +18,8 @@ const redis = await startPrivateRedis();
 if ('skipped' in redis) console.warn(`redis-outage.test.ts skipped: ${redis.skipped}`);
 afterAll(() => ('skipped' in redis ? undefined : redis.stop()));
 
-interface Answer {
-  kind: 'menu' | 'version' | 'order';
-  ms: number;
-  status: number;
-  body: Json;
-  /** `recovering`: Redis is back but this instance may not have reconnected yet. */
-  during: 'before' | 'outage' | 'recovering' | 'after';
-}
+/** `recovering`: Redis is back but this instance may not have reconnected yet. */
+type Phase = 'before' | 'outage' | 'recovering' | 'after';
 
 describe.skipIf('skipped' in redis)('Redis is an optimisation: killed and restarted during traffic', () => {
   if ('skipped' in redis) return;
@@ -60,15 +55,8 @@ describe.skipIf('skipped' in redis)('Redis is an optimisation: killed and restar
       },
     );
 
-    let during: Answer['during'] = 'before';
-    const answers: Answer[] = [];
+    const { answers, enter, timed, count, latencies } = timedAnswers<'menu' | 'version' | 'order', Phase>('before');
     let running = true;
-    const timed = async (kind: Answer['kind'], send: () => Promise<{ status: number; body: Json }>) => {
-      const phase = during;
-      const started = performance.now();
-      const { status, body } = await send().catch((error: unknown) => ({ status: 0, body: { transportError: String(error) } }));
-      answers.push({ kind, ms: performance.now() - started, status, body, during: phase });
-    };
     const traffic = async () => {
       while (running) {
         await timed('menu', () => server.graphql(menuQuery, { slug }));
@@ -90,13 +78,12 @@ describe.skipIf('skipped' in redis)('Redis is an optimisation: killed and restar
       running = false;
       await Promise.all(clients);
     });
-    const count = (phase: Answer['during']) => answers.filter((answer) => answer.during === phase).length;
 
     await waitFor('traffic before the outage', async () => count('before') >= 6, 30_000);
     await redis.kill();
     // "Known to be down" from here on: what was sent before the client noticed may take its time-out.
     await waitFor('the client to notice', async () => server.infra.redis?.status !== 'ready');
-    during = 'outage';
+    enter('outage');
     await waitFor('traffic during the outage', async () => count('outage') >= 15, 30_000);
 
     const ready = await fetch(`${server.url}/health/ready`);
@@ -106,14 +93,14 @@ describe.skipIf('skipped' in redis)('Redis is an optimisation: killed and restar
     expect(readiness.failing).toEqual(expect.arrayContaining(['redis']));
     expect(readiness.failing).not.toContain('database');
 
-    during = 'recovering';
+    enter('recovering');
     await redis.start();
     await waitFor(
       'readiness without degradation',
       async () => (await readJson(await fetch(`${server.url}/health/ready`))).status === 'ok',
       30_000,
     );
-    during = 'after';
+    enter('after');
     await waitFor('traffic after the outage', async () => count('after') >= 6, 30_000);
     running = false;
     await Promise.all(clients);
@@ -123,8 +110,7 @@ describe.skipIf('skipped' in redis)('Redis is an optimisation: killed and restar
     // Every answer is a success, within bounds, before, during and after.
     const failures = answers.filter((answer) => answer.status !== 200 || answer.body.errors);
     expect(failures.map((failure) => [failure.kind, failure.during, failure.status, errorCode(failure.body)])).toEqual([]);
-    const slowest = (phase: Answer['during']) =>
-      Math.max(...answers.filter((answer) => answer.during === phase).map((answer) => answer.ms));
+    const slowest = (phase: Phase) => Math.max(...latencies(phase));
     expect(slowest('outage')).toBeLessThan(Math.max(boundMs, 2 * slowest('before')));
 
     // Every order the client was told about is in PostgreSQL; those made during the outage were heard.

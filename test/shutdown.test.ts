@@ -15,6 +15,37 @@ import { type Json, testPassword } from './testkit/test-server.js';
 
 const createOrder = 'mutation($input: CreateOrderInput!) { createOrder(input: $input) { id } }';
 
+/** `npm start` (src/main.ts) on a free port with `env`, ready; `post` sends GraphQL, `signIn` returns bearer headers. */
+async function startServer(env: Record<string, string>) {
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const server = startMain({
+    ...env,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    JWT_SECRET: 'shutdown-test-secret-long-enough-for-hs256-0123',
+    SEED_ON_EMPTY: 'false',
+  });
+  await waitUntilReady(base, server.child, 150_000).catch((error: unknown) => {
+    server.child.kill('SIGKILL');
+    throw error;
+  });
+  const post = (query: string, variables: Record<string, unknown>, headers: Record<string, string> = {}, signal?: AbortSignal) =>
+    fetch(`${base}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify({ query, variables }),
+      ...(signal ? { signal } : {}),
+    });
+  const signIn = async (email: string) => {
+    const login: Json = await (
+      await post('mutation($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken } }', { e: email, p: testPassword })
+    ).json();
+    return { authorization: `Bearer ${login.data.login.accessToken}` };
+  };
+  return { base, server, post, signIn };
+}
+
 describe('SIGTERM under write load (src/main.ts)', () => {
   const dirs: string[] = [];
   afterAll(() => Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true }))));
@@ -36,31 +67,12 @@ describe('SIGTERM under write load (src/main.ts)', () => {
     const user = await aUser(setup.prisma).memberOf(built.restaurant.id, 'STAFF').build();
     await setup.close(); // embedded data can have one process at a time
 
-    const port = await freePort();
-    const base = `http://127.0.0.1:${port}`;
-    const server = startMain({
+    const { base, server, post, signIn } = await startServer({
       ...dbEnv,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      JWT_SECRET: 'shutdown-test-secret-long-enough-for-hs256-0123',
-      SEED_ON_EMPTY: 'false',
       RATE_LIMIT_API: '100000/60',
       RATE_LIMIT_ANONYMOUS_HTTP: '100000/60',
     });
-    await waitUntilReady(base, server.child, 150_000);
-    const post = (query: string, variables: Record<string, unknown>, headers: Record<string, string> = {}) =>
-      fetch(`${base}/graphql`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...headers },
-        body: JSON.stringify({ query, variables }),
-      });
-    const login: Json = await (
-      await post('mutation($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken } }', {
-        e: user.email,
-        p: testPassword,
-      })
-    ).json();
-    const headers = { authorization: `Bearer ${login.data.login.accessToken}` };
+    const headers = await signIn(user.email);
 
     const ws = connectGraphqlWs({ url: base }, headers);
     const closed = new Promise<number>((resolve) => ws.on('closed', (event) => resolve((event as { code: number }).code)));
@@ -142,33 +154,11 @@ describe('SIGTERM under write load (src/main.ts)', () => {
     const built = await aRestaurant(setup.prisma).withCategory('Mains', 1).build();
     const user = await aUser(setup.prisma).memberOf(built.restaurant.id, 'MANAGER').build();
 
-    const port = await freePort();
-    const base = `http://127.0.0.1:${port}`;
-    const server = startMain({
-      ...dbEnv,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      JWT_SECRET: 'shutdown-test-secret-long-enough-for-hs256-0123',
-      SEED_ON_EMPTY: 'false',
-    });
+    const { server, post, signIn } = await startServer(dbEnv);
     const locker = new pg.Client({ connectionString: databaseUrl });
     await locker.connect();
     try {
-      await waitUntilReady(base, server.child, 150_000);
-      const post = (query: string, variables: Record<string, unknown>, headers: Record<string, string> = {}, signal?: AbortSignal) =>
-        fetch(`${base}/graphql`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', ...headers },
-          body: JSON.stringify({ query, variables }),
-          ...(signal ? { signal } : {}),
-        });
-      const login: Json = await (
-        await post('mutation($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken } }', {
-          e: user.email,
-          p: testPassword,
-        })
-      ).json();
-      const headers = { authorization: `Bearer ${login.data.login.accessToken}` };
+      const headers = await signIn(user.email);
       const placed: Json = await (
         await post(
           createOrder,
@@ -197,7 +187,8 @@ describe('SIGTERM under write load (src/main.ts)', () => {
       const blocked = async () =>
         (
           await locker.query(
-            "SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()",
+            // Only the backends this connection's lock holds up: other suites share the database.
+            'SELECT count(*)::int AS n FROM pg_stat_activity WHERE pg_backend_pid() = ANY(pg_blocking_pids(pid))',
           )
         ).rows[0].n;
       await expect.poll(blocked, { timeout: 30_000 }).toBe(1);
