@@ -4,7 +4,7 @@ import { redisBreakerPolicy } from '../src/infra/redis-breaker.js';
 import { startPrivateRedis } from './testkit/private-redis.js';
 import { scrape } from './testkit/prometheus.js';
 import { aRestaurant, aUser } from './testkit/seed-builder.js';
-import { errorCode, type Json, readJson, startTestServer, type TestServer } from './testkit/test-server.js';
+import { errorCode, readJson, startTestServer, type TestServer } from './testkit/test-server.js';
 import { timedAnswers } from './testkit/timed-answers.js';
 
 const menuQuery = 'query($slug: String!) { restaurant(slug: $slug) { name menu { name items { id price { amount } } } } }';
