@@ -16,7 +16,7 @@ import { type Json, testPassword } from './testkit/test-server.js';
 const createOrder = 'mutation($input: CreateOrderInput!) { createOrder(input: $input) { id } }';
 
 /** `npm start` (src/main.ts) on a free port with `env`, ready; `post` sends GraphQL, `signIn` returns bearer headers. */
-async function startServer(env: Record<string, string>) {
+async function startServer(env: Record<string, string>, options: { keepAlive: boolean } = { keepAlive: true }) {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const server = startMain({
@@ -33,7 +33,8 @@ async function startServer(env: Record<string, string>) {
   const post = (query: string, variables: Record<string, unknown>, headers: Record<string, string> = {}, signal?: AbortSignal) =>
     fetch(`${base}/graphql`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', ...headers },
+      // Without keep-alive no idle socket is left open, so close() waits only for requests, not for idle time-outs.
+      headers: { 'content-type': 'application/json', ...(options.keepAlive ? {} : { connection: 'close' }), ...headers },
       body: JSON.stringify({ query, variables }),
       ...(signal ? { signal } : {}),
     });
@@ -154,7 +155,7 @@ describe('SIGTERM under write load (src/main.ts)', () => {
     const built = await aRestaurant(setup.prisma).withCategory('Mains', 1).build();
     const user = await aUser(setup.prisma).memberOf(built.restaurant.id, 'MANAGER').build();
 
-    const { server, post, signIn } = await startServer(dbEnv);
+    const { server, post, signIn } = await startServer(dbEnv, { keepAlive: false });
     const locker = new pg.Client({ connectionString: databaseUrl });
     await locker.connect();
     try {
