@@ -22,8 +22,16 @@ import { evaluate, type Measured, markdownTable, type Workload } from './report.
 import { ask, forkBench, freePort, root, startRedis, startServer, waitFor } from './targets.js';
 
 const quick = process.argv.includes('--quick');
-const adminUrl = process.argv[process.argv.indexOf('--database') + 1]?.startsWith('postgres')
-  ? (process.argv[process.argv.indexOf('--database') + 1] as string)
+const option = (name: string) => {
+  const index = process.argv.indexOf(name);
+  return index < 0 ? undefined : process.argv[index + 1];
+};
+/** `--only <text>`: only the workloads whose name contains it (a faster loop while working on one). */
+const only = option('--only');
+/** `--profile <dir>`: the server writes a V8 CPU profile there on exit (summarise it with bench/profile-summary.ts). */
+const profileDir = option('--profile');
+const adminUrl = option('--database')?.startsWith('postgres')
+  ? (option('--database') as string)
   : 'postgresql://postgres@127.0.0.1:5432/postgres';
 const rounds = quick ? 2 : 5;
 const seconds = quick ? 3 : 10;
@@ -120,7 +128,7 @@ async function main() {
   const metricsHeaders = { authorization: `Bearer ${metricsToken}` };
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const server = startServer({
+  const server = startServer(profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [], {
     NODE_ENV: 'production',
     HOST: '127.0.0.1',
     PORT: String(port),
@@ -235,11 +243,26 @@ async function main() {
           connections: 32,
           expect: { exact: menuPost.text },
         },
-        { url: `${ceilingBase}/menu`, method: 'POST', headers: json, body: '{}', connections: 32, expect: { exact: menuPost.text } },
+        // The same request as Servio's (Fastify parses its JSON body too), answered with the same bytes.
+        {
+          url: `${ceilingBase}/menu`,
+          method: 'POST',
+          headers: json,
+          body: JSON.stringify({ query: menuQuery }),
+          connections: 32,
+          expect: { exact: menuPost.text },
+        },
       ),
       menuGet: pair(
         { url: `${base}${getPath}`, method: 'GET', headers: getHeaders, connections: 32, expect: { exact: menuGet } },
-        { url: `${ceilingBase}/menu`, method: 'GET', headers: {}, connections: 32, expect: { exact: menuGet } },
+        // The same query string and headers as Servio's.
+        {
+          url: `${ceilingBase}/menu${getPath.slice('/graphql'.length)}`,
+          method: 'GET',
+          headers: getHeaders,
+          connections: 32,
+          expect: { exact: menuGet },
+        },
       ),
       ...Object.fromEntries(
         [20, 100].map((first) => [
@@ -288,8 +311,6 @@ async function main() {
       { name: 'createOrder, 50 writers', ceilingName: 'hand-written pg transaction', servio: [], ceiling: [], minRatio: 0.5, maxSql: 9 },
       { name: 'createOrder, 200 connections', ceilingName: 'hand-written pg transaction', servio: [], ceiling: [], maxP95Ms: 500 },
     ];
-    const keys = ['menuPost', 'menuGet', 'orders20', 'orders100'];
-
     let sequence = 0;
     const measure = async (
       spec: Omit<LoadSpec, 'durationSeconds'>,
@@ -321,26 +342,31 @@ async function main() {
       orders: orders(`r${sequence++}-${ceilingSide ? 'hand' : 'servio'}`, ceilingSide),
     });
 
+    const runs = [
+      ...['menuPost', 'menuGet', 'orders20', 'orders100'].map((key, index) => ({
+        workload: workloads[index] as Workload,
+        servio: () => specs[key]?.servio as LoadSpec,
+        ceiling: () => specs[key]?.hand as LoadSpec,
+      })),
+      { workload: workloads[4] as Workload, servio: () => ordersSpec(50, false), ceiling: () => ordersSpec(50, true) },
+      // The ceiling here is the floor for the p95 target: the same 200 connections on the hand-written transaction.
+      { workload: workloads[5] as Workload, servio: () => ordersSpec(200, false), ceiling: () => ordersSpec(200, true) },
+    ].filter((run) => only === undefined || run.workload.name.includes(only));
+    if (runs.length === 0) throw new Error(`--only ${only}: no workload's name contains it`);
+
     console.log(`bench: warming up, then ${rounds} interleaved rounds of ${seconds} s per target…`);
-    for (const key of keys) await ask(worker, { ...specs[key]?.servio, durationSeconds: 1 });
-    await ask(worker, { ...ordersSpec(50, false), durationSeconds: 1 });
+    for (const run of runs.slice(0, 5)) await ask(worker, { ...run.servio(), durationSeconds: 1 });
     const serverPid = server.child.pid as number;
     const ceilingPid = ceiling.pid as number;
     for (let round = 0; round < rounds; round++) {
-      for (const [index, key] of keys.entries()) {
-        const workload = workloads[index] as Workload;
-        workload.servio.push(await measure(specs[key]?.servio as LoadSpec, serverPid, true));
-        workload.ceiling?.push(await measure(specs[key]?.hand as LoadSpec, ceilingPid, false));
+      for (const run of runs) {
+        run.workload.servio.push(await measure(run.servio(), serverPid, true));
+        run.workload.ceiling?.push(await measure(run.ceiling(), ceilingPid, false));
       }
-      workloads[4]?.servio.push(await measure(ordersSpec(50, false), serverPid, true));
-      workloads[4]?.ceiling?.push(await measure(ordersSpec(50, true), ceilingPid, false));
-      workloads[5]?.servio.push(await measure(ordersSpec(200, false), serverPid, true));
-      // The floor for the p95 target: the same 200 connections on the hand-written transaction.
-      workloads[5]?.ceiling?.push(await measure(ordersSpec(200, true), ceilingPid, false));
       console.log(`bench: round ${round + 1}/${rounds} done`);
     }
 
-    const evaluations = workloads.map(evaluate);
+    const evaluations = runs.map((run) => evaluate(run.workload));
     const result = {
       date: new Date().toISOString(),
       quick,

@@ -47,9 +47,9 @@ export async function startRedis(): Promise<{ url: string; stop: () => void }> {
 }
 
 /** The compiled server (`dist/main.js`) in production mode. */
-export function startServer(env: Record<string, string>): { child: ChildProcess; output: string[] } {
+export function startServer(nodeOptions: string[], env: Record<string, string>): { child: ChildProcess; output: string[] } {
   const output: string[] = [];
-  const child = spawn(process.execPath, ['dist/main.js'], {
+  const child = spawn(process.execPath, [...nodeOptions, 'dist/main.js'], {
     cwd: root,
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
