@@ -6,7 +6,7 @@ import { fastifyApolloHandler } from '@as-integrations/fastify';
 import websocket from '@fastify/websocket';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { createAccessTokensFor } from './auth/access-tokens.js';
-import { createAuthenticator } from './auth/authenticate.js';
+import { type Authenticated, createAuthenticator } from './auth/authenticate.js';
 import type { GraphQLContext } from './context.js';
 import { createContextFactory } from './context-factory.js';
 import { AppError } from './errors.js';
@@ -75,8 +75,10 @@ export async function createServer(
     return503OnClosing: true,
     forceCloseConnections: options.keepIdleConnectionsOnClose ? false : 'idle',
   });
-  app.addHook('onRequest', async (request, reply) => {
+  // Per-request hooks on the hot path take callbacks: an async hook costs a promise on every request.
+  app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
+    done();
   });
   registerHttpErrorHandlers(app);
   closeConnectionsWhileDraining(app);
@@ -174,19 +176,26 @@ export async function createServer(
     preClose: closeWebSocketsGoingAway,
   });
   await app.register(async (graphql) => {
-    graphql.addHook('onRequest', async (request, reply) => {
-      try {
-        ({ viewer: request.viewer, userAccess: request.userAccess } = await authenticate(request.headers));
-      } catch (error) {
-        if (!(error instanceof AppError)) throw error;
+    graphql.addHook('onRequest', (request, reply, done) => {
+      const signIn = (authenticated: Authenticated) => {
+        request.viewer = authenticated.viewer;
+        request.userAccess = authenticated.userAccess;
+        done();
+      };
+      const refuse = (error: unknown) => {
+        if (!(error instanceof AppError)) return done(error as Error);
         reply.header('www-authenticate', 'Bearer error="invalid_token"');
-        throw Object.assign(new Error(error.message), { statusCode: 401, extensions: error.extensions });
-      }
+        done(Object.assign(new Error(error.message), { statusCode: 401, extensions: error.extensions }));
+      };
+      const authenticated = authenticate(request.headers);
+      if (authenticated instanceof Promise) authenticated.then(signIn, refuse);
+      else signIn(authenticated);
     });
-    registerTrustedDocuments(graphql, { manifest: manifest.documents, enforceForAll: config.persistedQueriesOnly });
-    // After authentication and the manifest check: only anonymous callers' public answers are served from memory.
+    // After authentication: only anonymous callers' public answers are served from memory. Before the manifest
+    // check, which a hit has passed already: its key is the exact request an earlier anonymous caller sent.
     // Answers served from memory skip Apollo, so Apollo's usage reporting would not count them: with it on, they go through Apollo.
     if (config.usageReporting.kind !== 'apollo') registerResponseFastPath(graphql, { local: localResponses, metrics: infra.metrics });
+    registerTrustedDocuments(graphql, { manifest: manifest.documents, enforceForAll: config.persistedQueriesOnly });
     stampRequestIdOnErrors(graphql);
     if (config.explorerEnabled) registerExplorerPolicy(graphql);
     // One path, two protocols: HTTP for queries and mutations, graphql-ws (a GET upgrade) for subscriptions.

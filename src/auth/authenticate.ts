@@ -21,9 +21,10 @@ export function createAuthenticator(deps: {
   authenticateApiKey: (secret: string) => Promise<Viewer>;
   loadUserAccess: (userId: string) => Promise<UserAccess | null>;
 }) {
-  return async (headers: Headers): Promise<Authenticated> => {
-    const authorization = headers.authorization;
-    const apiKey = headers['x-api-key'];
+  const withCredentials = async (
+    authorization: string | string[] | undefined,
+    apiKey: string | string[] | undefined,
+  ): Promise<Authenticated> => {
     if (authorization !== undefined && apiKey !== undefined) {
       throw new UnauthenticatedError('Send either a bearer token or an API key, not both.');
     }
@@ -38,7 +39,13 @@ export function createAuthenticator(deps: {
       return { viewer: { kind: 'user', userId }, userAccess };
     }
     if (typeof apiKey === 'string') return { viewer: await deps.authenticateApiKey(apiKey), userAccess: null };
-    if (authorization !== undefined || apiKey !== undefined) throw new UnauthenticatedError('Send one credential header, once.');
-    return { viewer: anonymous, userAccess: null };
+    throw new UnauthenticatedError('Send one credential header, once.');
+  };
+  // No credentials: answered without a promise, as most public reads (cache hits) come.
+  return (headers: Headers): Authenticated | Promise<Authenticated> => {
+    const { authorization, 'x-api-key': apiKey } = headers;
+    return authorization === undefined && apiKey === undefined
+      ? { viewer: anonymous, userAccess: null }
+      : withCredentials(authorization, apiKey);
   };
 }

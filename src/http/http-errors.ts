@@ -48,15 +48,19 @@ export function registerHttpErrorHandlers(app: FastifyInstance): void {
  * adds the request id to those errors too, so every error body can be matched with the logs.
  */
 export function stampRequestIdOnErrors(app: FastifyInstance): void {
-  app.addHook('onSend', async (request, _reply, payload) => {
-    if (typeof payload !== 'string' || !payload.includes('"errors"') || payload.includes('"requestId"')) return payload;
-    try {
-      const body = JSON.parse(payload) as { errors?: Array<{ extensions?: Record<string, unknown> }> };
-      if (!Array.isArray(body.errors)) return payload;
-      for (const error of body.errors) error.extensions = { ...error.extensions, requestId: request.id };
-      return JSON.stringify(body);
-    } catch {
-      return payload;
-    }
+  app.addHook('onSend', (request, _reply, payload, done) => {
+    done(null, withRequestId(payload, request.id));
   });
+}
+
+function withRequestId(payload: unknown, requestId: string): unknown {
+  if (typeof payload !== 'string' || !payload.includes('"errors"') || payload.includes('"requestId"')) return payload;
+  try {
+    const body = JSON.parse(payload) as { errors?: Array<{ extensions?: Record<string, unknown> }> };
+    if (!Array.isArray(body.errors)) return payload;
+    for (const error of body.errors) error.extensions = { ...error.extensions, requestId };
+    return JSON.stringify(body);
+  } catch {
+    return payload;
+  }
 }

@@ -6,11 +6,12 @@ import type { Metrics } from '../infra/metrics.js';
  * strings cannot multiply the series), method and status. Unmatched paths share one label.
  */
 export function registerRequestMetrics(app: FastifyInstance, metrics: Metrics): void {
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
     metrics.timing('http.request.duration', reply.elapsedTime, {
       route: request.routeOptions.url ?? 'unmatched',
       method: request.method,
       status: String(reply.statusCode),
     });
+    done();
   });
 }

@@ -39,24 +39,37 @@ function securityHeaders(options: HelmetOptions): Record<string, string> {
  * limited per user or key by `@rateLimit` instead; health probes are never limited.
  */
 export async function registerHttpSecurity(app: FastifyInstance, config: Config, redis: Redis | null): Promise<void> {
+  // The headers a JSON API needs (OWASP REST Security Cheat Sheet); helmet's others are for HTML documents
+  // or old browsers (IE8 downloads, Flash policies, DNS prefetch, COOP, Origin-Agent-Cluster, X-XSS-Protection).
   const headers = securityHeaders({
     hsts: { maxAge: 31_536_000, includeSubDomains: true },
     frameguard: { action: 'deny' },
     noSniff: true,
     hidePoweredBy: true,
+    referrerPolicy: { policy: 'no-referrer' },
+    crossOriginResourcePolicy: { policy: 'same-origin' },
     // JSON only: nothing to load. The explorer page sets its own policy (src/plugins/explorer).
     contentSecurityPolicy: {
+      useDefaults: false,
       directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"], baseUri: ["'none'"], formAction: ["'none'"] },
     },
+    crossOriginOpenerPolicy: false,
+    crossOriginEmbedderPolicy: false,
+    originAgentCluster: false,
+    xDnsPrefetchControl: false,
+    xDownloadOptions: false,
+    xPermittedCrossDomainPolicies: false,
+    xXssProtection: false,
   });
-  app.addHook('onRequest', async (_request, reply) => {
+  app.addHook('onRequest', (_request, reply, done) => {
     reply.headers(headers);
+    done();
   });
 
   const allowed = new Set(config.http.corsOrigins);
   await app.register(cors, {
-    // Requests without Origin (servers, curl) are not browser requests: CORS does not apply.
-    origin: (origin, callback) => callback(null, !origin || allowed.has(origin)),
+    // Requests without Origin (servers, curl) are not browser requests: no CORS headers (Vary: Origin stays).
+    origin: (origin, callback) => callback(null, origin !== undefined && allowed.has(origin)),
     credentials: true,
     methods: ['GET', 'POST', 'OPTIONS'],
     allowedHeaders: ['content-type', 'authorization', 'x-api-key', 'x-request-id', 'apollo-require-preflight', 'x-apollo-operation-name'],

@@ -51,7 +51,7 @@ export function createSubscriptionHandler(deps: {
   apollo: ApolloServer<GraphQLContext>;
   gate: TransportGate;
   limits: WebSocketLimits;
-  authenticate: (headers: Record<string, string | undefined>) => Promise<Authenticated>;
+  authenticate: (headers: Record<string, string | undefined>) => Authenticated | Promise<Authenticated>;
   createContext: (request: ContextRequest) => GraphQLContext;
   manifest: ReadonlyMap<string, string>;
   enforceManifestForAll: boolean;
