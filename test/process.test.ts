@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -38,13 +38,15 @@ describe('npm start (src/main.ts)', () => {
   it('migrates and seeds an empty embedded database, finishes in-flight requests on SIGTERM, and keeps the data across restarts', async () => {
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
-    const env = { PORT: String(port), HOST: '127.0.0.1', EMBEDDED_DATA_DIR: dataDir };
+    const env = { PORT: String(port), HOST: '127.0.0.1', EMBEDDED_DATA_DIR: join(dataDir, 'pglite') };
 
     const first = startMain(env);
     await waitUntilReady(base, first.child);
     expect(first.output()).toContain('migrations applied');
     expect(first.output()).toContain('demo data seeded');
     expect(first.output()).toContain(`Servio API ready: http://localhost:${port}/graphql`);
+    // PGlite writes its files world-writable; the folder it made is the owner's alone.
+    expect((await stat(join(dataDir, 'pglite'))).mode & 0o777).toBe(0o700);
     const restaurantId = await demoRestaurantId(base);
     // Without JWT_SECRET, development keeps its secret under .data/: a token outlives a restart.
     const signIn = await fetch(`${base}/graphql`, {

@@ -187,6 +187,10 @@ describe('security audit: repository checks', () => {
     await writeFile(join(tree, 'open.txt'), 'x');
     await chmod(join(tree, 'open.txt'), 0o666);
     await writeFile(join(tree, '.dockerignore'), 'node_modules\n.git\n');
+    // Like PGlite's files (0666) in the embedded database's folder (0700): others cannot reach them.
+    await import('node:fs/promises').then((fs) => fs.mkdir(join(tree, 'private'), { mode: 0o700 }));
+    await writeFile(join(tree, 'private', 'PG_VERSION'), '17');
+    await chmod(join(tree, 'private', 'PG_VERSION'), 0o666);
 
     const outcome = await run(filePermissionsCheck, { root: tree });
     expect(outcome.verdict).toBe('fail');

@@ -1,4 +1,4 @@
-import { mkdir } from 'node:fs/promises';
+import { chmod, mkdir } from 'node:fs/promises';
 import { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
@@ -56,7 +56,11 @@ export async function createDatabase(config: Config['database']): Promise<Databa
       },
     });
   }
-  if (!config.dataDir.startsWith('memory://')) await mkdir(config.dataDir, { recursive: true });
+  if (!config.dataDir.startsWith('memory://')) {
+    // PGlite writes its files world-writable (0666): the folder is the owner's alone.
+    await mkdir(config.dataDir, { recursive: true });
+    await chmod(config.dataDir, 0o700);
+  }
   const pglite = new PGlite(config.dataDir);
   await pglite.waitReady;
   return wrap('embedded', new PrismaPGlite(pglite), {

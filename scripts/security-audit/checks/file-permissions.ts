@@ -44,13 +44,15 @@ export const filePermissionsCheck: Check = {
   },
 };
 
-async function walk(dir: string): Promise<string[]> {
+/** The files others can reach in the tree: nothing under a folder they cannot enter (no o+x) is theirs to write or read. */
+async function walk(dir: string, root = true): Promise<string[]> {
+  if (!root && ((await stat(dir)).mode & 0o001) === 0) return [];
   const entries = await readdir(dir, { withFileTypes: true });
   const nested = await Promise.all(
     entries.map((entry) => {
       if (skipped.has(entry.name) || entry.isSymbolicLink()) return [];
       const path = join(dir, entry.name);
-      return entry.isDirectory() ? walk(path) : [path];
+      return entry.isDirectory() ? walk(path, false) : [path];
     }),
   );
   return nested.flat();

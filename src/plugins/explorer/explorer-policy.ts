@@ -22,7 +22,8 @@ export const explorerContentSecurityPolicy = [
 export function registerExplorerPolicy(app: FastifyInstance): void {
   app.addHook('onSend', async (_request, reply, payload) => {
     if (String(reply.getHeader('content-type') ?? '').startsWith('text/html')) {
-      reply.header('content-security-policy', explorerContentSecurityPolicy);
+      // A document, unlike the JSON answers: it also gets its own browsing context group.
+      reply.header('content-security-policy', explorerContentSecurityPolicy).header('cross-origin-opener-policy', 'same-origin');
     }
     return payload;
   });
