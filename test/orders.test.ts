@@ -14,6 +14,8 @@ const createOrder = /* GraphQL */ `
       total { amount currency }
       customerName
       notes
+      createdAt
+      updatedAt
       items { name quantity unitPrice { amount } lineTotal { amount } note menuItem { id } }
     }
   }
@@ -55,7 +57,7 @@ describe('orders', () => {
   });
 
   it('prices the order on the server, snapshots lines, takes stock and audits, in one transaction', async () => {
-    const { restaurant, first, second, headers, flour } = await setUp();
+    const { restaurant, first, second, headers, flour, user } = await setUp();
     const prisma = server.infra.db.prisma;
 
     const { body } = await server.graphql<Json>(
@@ -98,7 +100,19 @@ describe('orders', () => {
     expect(stock.quantity.toString()).toBe('99.25');
     const adjustments = await prisma.inventoryAdjustment.findMany({ where: { orderId: created.id } });
     expect(adjustments.map((adjustment) => [adjustment.reason, adjustment.delta.toString()])).toEqual([['ORDER', '-0.75']]);
+    expect(adjustments.map((adjustment) => [adjustment.quantityAfter.toString(), adjustment.actorId])).toEqual([['99.25', user.id]]);
     expect(await prisma.auditLog.count({ where: { entityId: created.id, action: 'order.create' } })).toBe(1);
+    // Nothing is read back after the INSERT: the answer must be the row as stored.
+    const stored = await prisma.order.findUniqueOrThrow({
+      where: { id: created.id },
+      include: { items: { orderBy: { position: 'asc' } } },
+    });
+    expect([created.createdAt, created.updatedAt]).toEqual([stored.createdAt.toISOString(), stored.updatedAt.toISOString()]);
+    expect(Math.abs(stored.createdAt.getTime() - Date.now())).toBeLessThan(60_000);
+    expect(stored.items.map((item) => [item.position, item.lineTotalAmount, item.createdAt.getTime()])).toEqual([
+      [0, 1000, stored.createdAt.getTime()],
+      [1, 501, stored.createdAt.getTime()],
+    ]);
   });
 
   it('returns the same order for the same idempotency key, even under concurrent retries', async () => {

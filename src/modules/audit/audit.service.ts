@@ -11,17 +11,27 @@ export interface AuditEntry {
   after?: Prisma.InputJsonValue;
 }
 
+/** The audit row of `entry` (whoever writes it also calls `markWritten`). */
+export function auditRow(scope: RequestScope, entry: AuditEntry) {
+  const { viewer } = scope;
+  return {
+    ...entry,
+    actorId: viewer.kind === 'user' ? viewer.userId : null,
+    actorApiKeyId: viewer.kind === 'apiKey' ? viewer.apiKeyId : null,
+    requestId: scope.requestId,
+    ip: scope.ip,
+  };
+}
+
+export type AuditRow = ReturnType<typeof auditRow>;
+
 /** Writes the audit row inside the caller's transaction: the change and its record commit together. */
 export async function recordAudit(tx: Tx, scope: RequestScope, entry: AuditEntry): Promise<void> {
-  const { viewer } = scope;
+  markWritten(scope, entry);
+  await tx.auditLog.create({ data: auditRow(scope, entry) });
+}
+
+/** The entry's restaurant (or every one, for null) changed: its cached answers go stale once the request ends. */
+export function markWritten(scope: RequestScope, entry: AuditEntry): void {
   scope.writes?.add(entry.restaurantId ?? null);
-  await tx.auditLog.create({
-    data: {
-      ...entry,
-      actorId: viewer.kind === 'user' ? viewer.userId : null,
-      actorApiKeyId: viewer.kind === 'apiKey' ? viewer.apiKeyId : null,
-      requestId: scope.requestId,
-      ip: scope.ip,
-    },
-  });
 }

@@ -1,3 +1,4 @@
+import { v7 as uuidv7 } from 'uuid';
 import type { RequestScope } from '../../auth/request-scope.js';
 import { ConflictError } from '../../errors.js';
 import { Prisma } from '../../generated/prisma/client.js';
@@ -24,11 +25,12 @@ export function crossedReorderThreshold(change: StockChange): boolean {
 }
 
 /**
- * Applies stock movements inside the caller's transaction in two statements, whatever their number: one
+ * Applies stock movements inside the caller's transaction in one statement, whatever their number: a
  * conditional UPDATE (`quantity + delta >= 0` checked in the statement itself, so concurrent orders can
- * never take stock below zero unless the restaurant allows it) and one INSERT of the adjustments that
- * record them. Rows are locked in id order, so two transactions never wait on each other's rows in
- * opposite orders; callers run this last, so the locks are held only until COMMIT.
+ * never take stock below zero unless the restaurant allows it) whose moved rows are recorded as
+ * adjustments by the same statement. Rows are locked in id order, so two transactions never wait on each
+ * other's rows in opposite orders; callers run this last, so the locks are held only until COMMIT.
+ * Hand-written (with Prisma's safe template): Prisma compiles a createMany afresh on every call.
  */
 export async function applyStockMovements(
   tx: Tx,
@@ -45,34 +47,34 @@ export async function applyStockMovements(
   if (movements.length === 0) return [];
   const ids = movements.map((movement) => movement.inventoryItemId);
   const deltas = movements.map((movement) => movement.delta.toString());
+  const adjustmentIds = movements.map(() => uuidv7());
+  const actorId = scope.viewer.kind === 'user' ? scope.viewer.userId : null;
   const moved = await tx.$queryRaw<MovedRow[]>`
-    WITH wanted AS (SELECT * FROM unnest(${ids}::text[], ${deltas}::numeric[]) AS wanted(id, delta)),
+    WITH wanted AS (SELECT * FROM unnest(${ids}::text[], ${deltas}::numeric[], ${adjustmentIds}::text[]) AS wanted(id, delta, "adjustmentId")),
     locked AS (
       SELECT item.id FROM "InventoryItem" item JOIN wanted ON wanted.id = item.id
       WHERE item."restaurantId" = ${options.restaurantId}
       ORDER BY item.id FOR UPDATE OF item
+    ),
+    moved AS (
+      UPDATE "InventoryItem" item SET quantity = item.quantity + wanted.delta, "updatedAt" = now()
+      FROM wanted, locked
+      WHERE item.id = wanted.id AND locked.id = item.id AND (${options.allowNegative} OR item.quantity + wanted.delta >= 0)
+      RETURNING item.id, item.quantity, item."reorderThreshold", wanted.delta, wanted."adjustmentId"
+    ),
+    recorded AS (
+      INSERT INTO "InventoryAdjustment" (id, "restaurantId", "inventoryItemId", delta, "quantityAfter", reason, "orderId", "actorId", "createdAt")
+      SELECT "adjustmentId", ${options.restaurantId}, id, delta, quantity, ${options.reason}::"InventoryAdjustmentReason", ${options.orderId}, ${actorId}, ${new Date()}
+      FROM moved
     )
-    UPDATE "InventoryItem" item SET quantity = item.quantity + wanted.delta, "updatedAt" = now()
-    FROM wanted, locked
-    WHERE item.id = wanted.id AND locked.id = item.id AND (${options.allowNegative} OR item.quantity + wanted.delta >= 0)
-    RETURNING item.id, item.quantity::text AS quantity, item."reorderThreshold"::text AS "reorderThreshold"`;
+    SELECT id, quantity::text AS quantity, "reorderThreshold"::text AS "reorderThreshold" FROM moved`;
+  // Some row lacked stock: the adjustments recorded for the others roll back with the caller's transaction.
   if (moved.length < movements.length) await throwShortage(tx, movements, new Set(moved.map((row) => row.id)));
   const byId = new Map(moved.map((row) => [row.id, row]));
   const changes = movements.map(({ inventoryItemId, delta }) => {
     const row = byId.get(inventoryItemId) as MovedRow;
     const after = new Prisma.Decimal(row.quantity);
     return { inventoryItemId, delta, before: after.minus(delta), after, reorderThreshold: new Prisma.Decimal(row.reorderThreshold) };
-  });
-  await tx.inventoryAdjustment.createMany({
-    data: changes.map((change) => ({
-      restaurantId: options.restaurantId,
-      inventoryItemId: change.inventoryItemId,
-      delta: change.delta,
-      quantityAfter: change.after,
-      reason: options.reason,
-      orderId: options.orderId,
-      actorId: scope.viewer.kind === 'user' ? scope.viewer.userId : null,
-    })),
   });
   return changes.map(({ delta: _delta, ...change }) => change);
 }

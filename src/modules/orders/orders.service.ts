@@ -9,6 +9,7 @@ import { id, parseInput, text } from '../../validation/validate.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { applyStockMovements, crossedReorderThreshold, recipeUsage, type StockChange } from '../inventory/index.js';
 import { type RequestedOrder, replayedOrder } from './idempotency.js';
+import { insertOrder } from './order-insert.js';
 import { readOrderMenu } from './order-menu.js';
 import { assertTransition } from './order-status.js';
 import { computeOrderTotals } from './order-totals.js';
@@ -85,8 +86,8 @@ export function createOrdersService(deps: { prisma: Db; events: EventBus }) {
 
   return {
     /**
-     * At most 8 statements, whatever the number of lines: the menu read, then BEGIN, the order (its
-     * idempotency key checked by the INSERT itself), its lines, the audit row, the stock update and its
+     * At most 5 statements, whatever the number of lines: the menu read, then BEGIN, the order with its
+     * lines and audit row (its idempotency key checked by the INSERT itself), the stock update with its
      * adjustments (last, so stock rows stay locked only until COMMIT), COMMIT. Nothing is read back.
      */
     async create(rawInput: unknown, scope: RequestScope): Promise<Order> {
@@ -114,42 +115,34 @@ export function createOrdersService(deps: { prisma: Db; events: EventBus }) {
       const totals = computeOrderTotals(lines, menu.taxRateBps);
 
       const created = await prisma.$transaction(async (tx) => {
-        // ON CONFLICT DO NOTHING: a retry (even a concurrent one) of a committed key inserts nothing.
-        const [order] = await tx.order.createManyAndReturn({
-          data: [
-            {
-              restaurantId: input.restaurantId,
-              idempotencyKey: input.idempotencyKey,
-              currency: menu.currency,
-              customerName: input.customerName ?? null,
-              customerPhone: input.customerPhone ?? null,
-              notes: input.notes ?? null,
-              createdById: scope.viewer.kind === 'user' ? scope.viewer.userId : null,
-              ...totals,
-            },
-          ],
-          skipDuplicates: true,
-        });
-        if (!order) return null;
-        await tx.orderItem.createMany({
-          data: lines.map((line, position) => ({
-            orderId: order.id,
-            position,
+        const order = await insertOrder(tx, scope, {
+          order: {
+            restaurantId: input.restaurantId,
+            idempotencyKey: input.idempotencyKey,
+            currency: menu.currency,
+            customerName: input.customerName ?? null,
+            customerPhone: input.customerPhone ?? null,
+            notes: input.notes ?? null,
+            createdById: scope.viewer.kind === 'user' ? scope.viewer.userId : null,
+            ...totals,
+          },
+          lines: lines.map((line) => ({
             menuItemId: line.menuItem.id,
             name: line.menuItem.name,
             unitPriceAmount: line.unitPriceAmount,
             quantity: line.quantity,
-            lineTotalAmount: line.unitPriceAmount * line.quantity,
             note: line.note,
           })),
+          audit: (order) => ({
+            action: 'order.create',
+            entityType: 'Order',
+            entityId: order.id,
+            restaurantId: order.restaurantId,
+            after: auditSnapshot(order),
+          }),
         });
-        await recordAudit(tx, scope, {
-          action: 'order.create',
-          entityType: 'Order',
-          entityId: order.id,
-          restaurantId: order.restaurantId,
-          after: auditSnapshot(order),
-        });
+        // Nothing inserted: a retry (even a concurrent one) of a committed key.
+        if (!order) return null;
         const stock = await applyStockMovements(tx, scope, {
           restaurantId: order.restaurantId,
           movements: recipeUsage(lines.map((line) => ({ quantity: line.quantity, ingredients: line.menuItem.ingredients }))),
