@@ -135,8 +135,8 @@ describe('federation v2 subgraph', () => {
     });
 
     expect(resolved).toBe(count);
-    // One batched statement per entity type, plus the viewer's roles (user, memberships) and the
-    // memberships of the users, for the visibility check.
-    expect(statements).toHaveLength(7);
+    // One batched statement per entity type, plus the viewer's roles (user with memberships, one statement
+    // with relation joins) and the memberships of the users, for the visibility check.
+    expect(statements).toHaveLength(6);
   });
 });

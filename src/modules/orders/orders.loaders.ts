@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import { manyByKey, oneByKey } from '../../infra/batch.js';
 import type { Db } from '../../infra/db.js';
+import { linesInOrder } from './order-model.js';
 
 export function createOrderLoaders(prisma: Db) {
   return {
@@ -10,7 +11,7 @@ export function createOrderLoaders(prisma: Db) {
     itemsByOrderId: new DataLoader(async (orderIds: readonly string[]) =>
       manyByKey(
         orderIds,
-        await prisma.orderItem.findMany({ where: { orderId: { in: [...orderIds] } }, orderBy: [{ position: 'asc' }, { id: 'asc' }] }),
+        await prisma.orderItem.findMany({ where: { orderId: { in: [...orderIds] } }, orderBy: linesInOrder }),
         (row) => row.orderId,
       ),
     ),

@@ -1,17 +1,25 @@
+import type { GraphQLResolveInfo } from 'graphql';
 import type { GraphQLContext } from '../../context.js';
 import { NotFoundError } from '../../errors.js';
 import type { Resolvers } from '../../generated/graphql.js';
-import type { OrderItem } from '../../generated/prisma/client.js';
+import type { OrderLineModel } from './order-model.js';
 import { ordersSubscriptions } from './orders.subscriptions.js';
 import { selectsField } from './selects-field.js';
 
 const money = (amount: number, currency: string) => ({ amount, currency });
 
-/** Lines are priced in their order's currency; the order is in the loader already. */
-async function currencyOf(item: OrderItem, { loaders }: GraphQLContext): Promise<string> {
-  const order = await loaders.orderById.load(item.orderId);
-  if (!order) throw new NotFoundError('Order', item.orderId);
-  return order.currency;
+/** A line's price in its order's currency: read with the line by a page, else from the order (in the loader already). */
+function priced(amount: number, line: OrderLineModel, { loaders }: GraphQLContext) {
+  if (line.currency !== undefined) return money(amount, line.currency);
+  return loaders.orderById.load(line.orderId).then((order) => {
+    if (!order) throw new NotFoundError('Order', line.orderId);
+    return money(amount, order.currency);
+  });
+}
+
+/** What a page's nodes select of their lines: read along in the page's statement when selected. */
+function linesSelected(info: GraphQLResolveInfo) {
+  return selectsField(info, 'edges', 'node', 'items') ? { menuItems: selectsField(info, 'edges', 'node', 'items', 'menuItem') } : null;
 }
 
 /** Listed orders seed the per-request loader, so their lines resolve without reloading them. */
@@ -23,7 +31,14 @@ function primed<T extends { edges: Array<{ node: { id: string } }> }>(page: T, {
 export const ordersResolvers: Resolvers = {
   Query: {
     orders: async (_parent, { restaurantId, ...filters }, context, info) =>
-      primed(await context.services.orders.list(restaurantId, { ...filters, withTotalCount: selectsField(info, 'totalCount') }), context),
+      primed(
+        await context.services.orders.list(restaurantId, {
+          ...filters,
+          withTotalCount: selectsField(info, 'totalCount'),
+          withLines: linesSelected(info),
+        }),
+        context,
+      ),
     order: (_parent, { id }, { loaders }) => loaders.orderById.load(id),
   },
   Mutation: {
@@ -33,7 +48,14 @@ export const ordersResolvers: Resolvers = {
   Subscription: ordersSubscriptions,
   Restaurant: {
     orders: async (restaurant, filters, context, info) =>
-      primed(await context.services.orders.list(restaurant.id, { ...filters, withTotalCount: selectsField(info, 'totalCount') }), context),
+      primed(
+        await context.services.orders.list(restaurant.id, {
+          ...filters,
+          withTotalCount: selectsField(info, 'totalCount'),
+          withLines: linesSelected(info),
+        }),
+        context,
+      ),
   },
   Order: {
     __resolveReference: ({ id }, { loaders }) => loaders.orderById.load(id),
@@ -42,14 +64,16 @@ export const ordersResolvers: Resolvers = {
       if (!restaurant) throw new NotFoundError('Restaurant', order.restaurantId);
       return restaurant;
     },
-    items: (order, _args, { loaders }) => loaders.itemsByOrderId.load(order.id),
+    // Plain values when the page read them along: no promise per order or line for graphql-js to await.
+    items: (order, _args, { loaders }) => order.items ?? loaders.itemsByOrderId.load(order.id),
     subtotal: (order) => money(order.subtotalAmount, order.currency),
     tax: (order) => money(order.taxAmount, order.currency),
     total: (order) => money(order.totalAmount, order.currency),
   },
   OrderItem: {
-    menuItem: (item, _args, { loaders }) => (item.menuItemId ? loaders.menuItemById.load(item.menuItemId) : null),
-    unitPrice: async (item, _args, context) => money(item.unitPriceAmount, await currencyOf(item, context)),
-    lineTotal: async (item, _args, context) => money(item.lineTotalAmount, await currencyOf(item, context)),
+    menuItem: (item, _args, { loaders }) =>
+      item.menuItem !== undefined ? item.menuItem : item.menuItemId ? loaders.menuItemById.load(item.menuItemId) : null,
+    unitPrice: (item, _args, context) => priced(item.unitPriceAmount, item, context),
+    lineTotal: (item, _args, context) => priced(item.lineTotalAmount, item, context),
   },
 };

@@ -11,6 +11,7 @@ import { applyStockMovements, crossedReorderThreshold, recipeUsage, type StockCh
 import { type RequestedOrder, replayedOrder } from './idempotency.js';
 import { insertOrder } from './order-insert.js';
 import { readOrderMenu } from './order-menu.js';
+import { linesInOrder, type OrderLineModel, type OrderModel } from './order-model.js';
 import { assertTransition } from './order-status.js';
 import { computeOrderTotals } from './order-totals.js';
 
@@ -52,6 +53,8 @@ export interface OrderFilters {
   after?: string | null;
   /** Count the matching orders (a second statement) only when the caller selected `totalCount`. */
   withTotalCount?: boolean;
+  /** Read each order's lines (and their menu items) in the page's own statement, when the caller selected them. */
+  withLines?: { menuItems: boolean } | null;
 }
 
 const auditSnapshot = (order: Order) => ({ status: order.status, totalAmount: order.totalAmount, currency: order.currency });
@@ -208,8 +211,11 @@ export function createOrdersService(deps: { prisma: Db; events: EventBus }) {
       return order;
     },
 
-    /** A newest-first page of a restaurant's orders, keyed by (createdAt, id) so pages never skip or repeat. */
-    async list(restaurantId: string, { withTotalCount = true, ...filters }: OrderFilters) {
+    /**
+     * A newest-first page of a restaurant's orders, keyed by (createdAt, id) so pages never skip or repeat;
+     * with `withLines`, one statement (Prisma's relation joins) reads the page with its lines.
+     */
+    async list(restaurantId: string, { withTotalCount = true, withLines = null, ...filters }: OrderFilters) {
       const { first, after, status, from, to } = parseInput(listOrdersInput, filters, 'args') as OrderFilters;
       const where = {
         restaurantId,
@@ -222,11 +228,20 @@ export function createOrdersService(deps: { prisma: Db; events: EventBus }) {
           where: cursor ? { AND: [where, afterCursor(cursor)] } : where,
           orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
           take: first + 1,
+          ...(withLines
+            ? { include: { items: { orderBy: linesInOrder, ...(withLines.menuItems ? { include: { menuItem: true } } : {}) } } }
+            : {}),
         }),
         withTotalCount ? prisma.order.count({ where }) : null,
       ]);
+      // Lines carry their order's currency, so their prices need no lookup.
+      const orders: OrderModel[] = rows.map((order) =>
+        'items' in order
+          ? { ...order, items: (order.items as OrderLineModel[]).map((line) => ({ ...line, currency: order.currency })) }
+          : order,
+      );
       // Not selected: never serialised, so no count was run.
-      return toPage(rows, first, totalCount ?? 0);
+      return toPage(orders, first, totalCount ?? 0);
     },
   };
 }

@@ -1,0 +1,10 @@
+import type { MenuItem, Order, OrderItem } from '../../generated/prisma/client.js';
+
+/** An order line as its resolvers receive it: with its menu item and currency when its page read them along. */
+export type OrderLineModel = OrderItem & { menuItem?: MenuItem | null; currency?: string };
+
+/** An order as its resolvers receive it: with its lines when its page read them in the same statement. */
+export type OrderModel = Order & { items?: OrderLineModel[] };
+
+/** An order's lines as the guest gave them. */
+export const linesInOrder = [{ position: 'asc' as const }, { id: 'asc' as const }];
