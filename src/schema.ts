@@ -11,6 +11,7 @@ import { guardEntityRepresentations } from './federation/entity-representations.
 import type { Resolvers } from './generated/graphql.js';
 import type { Redis } from './infra/redis.js';
 import { moduleResolvers, ownerLookups, restaurantRowTypes, tenancyDeclarations } from './modules/index.js';
+import { type ResolverTimer, timeResolvers } from './plugins/resolver-timing.js';
 import { apiVersion } from './version.js';
 
 const schemaDir = fileURLToPath(new URL('../schema/', import.meta.url));
@@ -29,11 +30,16 @@ const baseResolvers: Resolvers = {
   Mutation: { ping: () => true },
 };
 
-/** The federated subgraph schema: SDL + every module's resolvers, then the directive transforms. */
-export function createSchema(deps: { rateLimits: Config['rateLimits']; redis: Redis | null }): GraphQLSchema {
+/**
+ * The federated subgraph schema: SDL + every module's resolvers (timed by `timeResolver`, when given), then
+ * the directive transforms.
+ */
+export function createSchema(deps: { rateLimits: Config['rateLimits']; redis: Redis | null; timeResolver?: ResolverTimer }): GraphQLSchema {
   const resolvers = mergeResolvers([baseResolvers, ...moduleResolvers]);
   // biome-ignore lint/suspicious/noExplicitAny: buildSubgraphSchema's resolver map type is looser than codegen's.
-  const subgraph = guardEntityRepresentations(buildSubgraphSchema({ typeDefs: loadTypeDefs(), resolvers: resolvers as any }));
+  const built = guardEntityRepresentations(buildSubgraphSchema({ typeDefs: loadTypeDefs(), resolvers: resolvers as any }));
+  // Innermost: a resolver's time is its own, not its access check's or rate limit's.
+  const subgraph = deps.timeResolver ? timeResolvers(built, deps.timeResolver) : built;
   // Order matters: the last transformer applied runs first. Rate limits wrap access checks, so
   // a flood of denied calls still spends the caller's budget.
   const transformers = [

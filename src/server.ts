@@ -35,6 +35,7 @@ import { createQueryLimitRules, createQueryLimitsPlugin } from './plugins/query-
 import { createCacheGenerations } from './plugins/response-cache/cache-generations.js';
 import { registerResponseFastPath } from './plugins/response-cache/fast-path.hook.js';
 import { createLocalResponses } from './plugins/response-cache/local-responses.js';
+import { resolverTimer } from './plugins/resolver-timing.js';
 import { createResponseCachePlugins } from './plugins/response-cache/response-cache.plugin.js';
 import { createSentryPlugin } from './plugins/sentry.plugin.js';
 import { createTransportPlugin } from './plugins/transport.plugin.js';
@@ -113,7 +114,11 @@ export async function createServer(
   const localResponses = createLocalResponses({ maxEntries: 1_000, maxAgeMs: 10_000 });
   generations.onBump((scopes) => localResponses.invalidate(scopes));
   app.addHook('onClose', () => generations.close());
-  const schema = createSchema({ rateLimits: config.rateLimits, redis: infra.redis });
+  const schema = createSchema({
+    rateLimits: config.rateLimits,
+    redis: infra.redis,
+    timeResolver: resolverTimer(infra.metrics, config.metrics.slowResolverMs),
+  });
   const createContext = createContextFactory({ prisma: infra.db.prisma, services });
   const manifest = loadManifest(manifestPath);
   const transport = createTransportPlugin();
@@ -139,11 +144,7 @@ export async function createServer(
     validationRules: createQueryLimitRules(config.queryLimits),
     plugins: [
       // First, so an operation's time includes every other plugin's work.
-      createMetricsPlugin({
-        metrics: infra.metrics,
-        slowResolverMs: config.metrics.slowResolverMs,
-        knownOperationNames: manifest.operationNames,
-      }),
+      createMetricsPlugin({ metrics: infra.metrics, knownOperationNames: manifest.operationNames }),
       createBusinessMetricsPlugin({ onMutation: createMutationMetrics(infra.metrics) }),
       createInputSanityPlugin(),
       createQueryLimitsPlugin(config.queryLimits),

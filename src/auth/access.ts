@@ -37,6 +37,11 @@ export interface Access {
   isUser(userId: string): boolean;
   /** Whether the viewer has at least `role` in the restaurant (platform admins always do). */
   hasRole(role: MembershipRole, restaurantId: string): Promise<boolean>;
+  /**
+   * Whether `authorize` already let this requirement through for this restaurant in this request. A
+   * request's access is read once, so the answer cannot change: a page of orders is checked once, not per field.
+   */
+  granted(requirement: AccessRequirement, restaurant: TenantRestaurant): boolean;
   /** `authorize` as a yes or no, for data that is hidden rather than refused: anonymous callers get no. */
   allows(requirement: AccessRequirement, restaurant: TenantRestaurant): Promise<boolean>;
 }
@@ -48,27 +53,37 @@ export function createAccess(viewer: Viewer, loadUserAccess: (userId: string) =>
     if (!access) throw new UnauthenticatedError('The user of this token no longer exists.');
     return access;
   };
+  const grants = new Set<string>();
+  const grantKey = (requirement: AccessRequirement, restaurant: TenantRestaurant) =>
+    `${requirement.role ?? ''}|${requirement.scope ?? ''}|${String(restaurant)}`;
+  const check = async (requirement: AccessRequirement, restaurant: TenantRestaurant) => {
+    switch (viewer.kind) {
+      case 'anonymous':
+        throw new UnauthenticatedError();
+      case 'apiKey': {
+        if (!requirement.scope) throw new ForbiddenError('API keys cannot use this field.');
+        if (!viewer.scopes.includes(requirement.scope)) throw new ForbiddenError(`This API key lacks the "${requirement.scope}" scope.`);
+        if (restaurant !== notRestaurantScoped && restaurant !== viewer.restaurantId) throw new ForbiddenError();
+        return;
+      }
+      case 'user': {
+        if (!requirement.role) throw new ForbiddenError('Only partner API keys can use this field.');
+        const access = await userAccess(viewer.userId);
+        if (access.isAdmin) return;
+        if (requirement.role === 'ADMIN') throw new ForbiddenError('Only platform administrators can do this.');
+        if (restaurant === notRestaurantScoped) return;
+        const role = access.roles.get(restaurant);
+        if (!role || rank[role] < rank[requirement.role]) throw new ForbiddenError();
+      }
+    }
+  };
   const access: Access = {
     async authorize(requirement, restaurant) {
-      switch (viewer.kind) {
-        case 'anonymous':
-          throw new UnauthenticatedError();
-        case 'apiKey': {
-          if (!requirement.scope) throw new ForbiddenError('API keys cannot use this field.');
-          if (!viewer.scopes.includes(requirement.scope)) throw new ForbiddenError(`This API key lacks the "${requirement.scope}" scope.`);
-          if (restaurant !== notRestaurantScoped && restaurant !== viewer.restaurantId) throw new ForbiddenError();
-          return;
-        }
-        case 'user': {
-          if (!requirement.role) throw new ForbiddenError('Only partner API keys can use this field.');
-          const access = await userAccess(viewer.userId);
-          if (access.isAdmin) return;
-          if (requirement.role === 'ADMIN') throw new ForbiddenError('Only platform administrators can do this.');
-          if (restaurant === notRestaurantScoped) return;
-          const role = access.roles.get(restaurant);
-          if (!role || rank[role] < rank[requirement.role]) throw new ForbiddenError();
-        }
-      }
+      await check(requirement, restaurant);
+      grants.add(grantKey(requirement, restaurant));
+    },
+    granted(requirement, restaurant) {
+      return grants.has(grantKey(requirement, restaurant));
     },
     async visibleRestaurantIds() {
       if (viewer.kind === 'anonymous') return [];
