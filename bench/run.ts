@@ -388,7 +388,10 @@ async function main() {
         `RSS after the run: Servio ${result.rssMb.servio} MB, ceilings ${result.rssMb.ceiling} MB.\n\n${table}\n`,
     );
     // In the repository's own format, so a committed result passes `npm run check`.
-    execFileSync('npx', ['biome', 'format', '--write', 'bench/results/latest.json', 'bench/results/latest.md'], { cwd: root, stdio: 'ignore' });
+    execFileSync('npx', ['biome', 'format', '--write', 'bench/results/latest.json', 'bench/results/latest.md'], {
+      cwd: root,
+      stdio: 'ignore',
+    });
     console.log(
       `\n${table}\n\nRSS: Servio ${result.rssMb.servio} MB. ${evaluations.filter((e) => e.pass).length}/${evaluations.length} targets met. Results: bench/results/latest.{json,md} (${result.durationSeconds} s)`,
     );
