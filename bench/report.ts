@@ -63,7 +63,12 @@ export function evaluate(workload: Workload) {
     pass &&= servio.sqlPerRequest <= workload.maxSql;
   }
   checks.push('0 errors');
-  return { name: workload.name, ceilingName: workload.ceilingName, servio, ceiling, ratio, target: checks.join(', '), pass };
+  // Each round's throughput too, so a median can be told from a spread.
+  const perRound = {
+    servio: workload.servio.map((run) => Math.round(run.rps)),
+    ceiling: workload.ceiling?.map((run) => Math.round(run.rps)),
+  };
+  return { name: workload.name, ceilingName: workload.ceilingName, servio, ceiling, ratio, perRound, target: checks.join(', '), pass };
 }
 
 export type Evaluation = ReturnType<typeof evaluate>;
