@@ -194,6 +194,38 @@ describe('orders', () => {
     }
   });
 
+  it('answers CONFLICT, writing nothing, when a menu item is deleted between the menu read and the INSERT', async (ctx) => {
+    needs(ctx, 'postgres');
+    const { restaurant, first, headers } = await setUp();
+    const prisma = server.infra.db.prisma;
+    const other = new pg.Client({ connectionString: inject('databaseUrl') as string });
+    await other.connect();
+    try {
+      // The INSERT's foreign-key check waits for the restaurant row this connection holds; meanwhile the item goes.
+      await other.query('BEGIN');
+      await other.query('SELECT id FROM "Restaurant" WHERE id = $1 FOR UPDATE', [restaurant.id]);
+      const placing = server.graphql<Json>(
+        createOrder,
+        { input: order(restaurant.id, [{ menuItemId: first.id, quantity: 1 }], 'deleted-meanwhile') },
+        headers,
+      );
+      const waiting = async () =>
+        (await other.query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE pg_backend_pid() = ANY(pg_blocking_pids(pid))')).rows[0]
+          .n;
+      await expect.poll(waiting, { timeout: 30_000 }).toBe(1);
+      await other.query('DELETE FROM "MenuItem" WHERE id = $1', [first.id]);
+      await other.query('COMMIT');
+
+      const { body } = await placing;
+      expect(body.errors?.[0]?.extensions?.code).toBe('CONFLICT');
+      expect(body.errors?.[0]?.message).toContain('menu changed');
+      expect(await prisma.order.count({ where: { restaurantId: restaurant.id } })).toBe(0);
+      expect(await prisma.auditLog.count({ where: { restaurantId: restaurant.id, action: 'order.create' } })).toBe(0);
+    } finally {
+      await other.end();
+    }
+  });
+
   it('refuses an idempotency key reused for a different order with IDEMPOTENCY_KEY_REUSED, writing nothing', async () => {
     const { restaurant, first, second, headers } = await setUp();
     const original = await server.graphql<Json>(

@@ -6,6 +6,13 @@ export function isUniqueViolation(error: unknown): boolean {
   return error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
 }
 
+/** A row referred to something another request just deleted: by Prisma's own queries (P2003) or a raw one (P2010). */
+export function isForeignKeyViolation(error: unknown): boolean {
+  if (!(error instanceof Prisma.PrismaClientKnownRequestError)) return false;
+  const kind = (error.meta?.driverAdapterError as { cause?: { kind?: string } } | undefined)?.cause?.kind;
+  return error.code === 'P2003' || (error.code === 'P2010' && kind === 'ForeignKeyConstraintViolation');
+}
+
 /** Maps a known Prisma error to its API error; anything else is returned as it is (a bug). */
 export function mapPrismaError(error: unknown, entity = 'Record'): unknown {
   if (!(error instanceof Prisma.PrismaClientKnownRequestError)) return error;

@@ -5,6 +5,7 @@ import type { EventBus } from '../../events/event-bus.js';
 import type { Order, OrderStatus } from '../../generated/prisma/client.js';
 import { afterCursor, decodeCursor, toPage } from '../../infra/cursor.js';
 import type { Db } from '../../infra/db.js';
+import { isForeignKeyViolation } from '../../infra/prisma-errors.js';
 import { id, parseInput, text } from '../../validation/validate.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { applyStockMovements, crossedReorderThreshold, recipeUsage, type StockChange } from '../inventory/index.js';
@@ -117,44 +118,51 @@ export function createOrdersService(deps: { prisma: Db; events: EventBus }) {
       });
       const totals = computeOrderTotals(lines, menu.taxRateBps);
 
-      const created = await prisma.$transaction(async (tx) => {
-        const order = await insertOrder(tx, scope, {
-          order: {
-            restaurantId: input.restaurantId,
-            idempotencyKey: input.idempotencyKey,
-            currency: menu.currency,
-            customerName: input.customerName ?? null,
-            customerPhone: input.customerPhone ?? null,
-            notes: input.notes ?? null,
-            createdById: scope.viewer.kind === 'user' ? scope.viewer.userId : null,
-            ...totals,
-          },
-          lines: lines.map((line) => ({
-            menuItemId: line.menuItem.id,
-            name: line.menuItem.name,
-            unitPriceAmount: line.unitPriceAmount,
-            quantity: line.quantity,
-            note: line.note,
-          })),
-          audit: (order) => ({
-            action: 'order.create',
-            entityType: 'Order',
-            entityId: order.id,
+      const created = await prisma
+        .$transaction(async (tx) => {
+          const order = await insertOrder(tx, scope, {
+            order: {
+              restaurantId: input.restaurantId,
+              idempotencyKey: input.idempotencyKey,
+              currency: menu.currency,
+              customerName: input.customerName ?? null,
+              customerPhone: input.customerPhone ?? null,
+              notes: input.notes ?? null,
+              createdById: scope.viewer.kind === 'user' ? scope.viewer.userId : null,
+              ...totals,
+            },
+            lines: lines.map((line) => ({
+              menuItemId: line.menuItem.id,
+              name: line.menuItem.name,
+              unitPriceAmount: line.unitPriceAmount,
+              quantity: line.quantity,
+              note: line.note,
+            })),
+            audit: (order) => ({
+              action: 'order.create',
+              entityType: 'Order',
+              entityId: order.id,
+              restaurantId: order.restaurantId,
+              after: auditSnapshot(order),
+            }),
+          });
+          // Nothing inserted: a retry (even a concurrent one) of a committed key.
+          if (!order) return null;
+          const stock = await applyStockMovements(tx, scope, {
             restaurantId: order.restaurantId,
-            after: auditSnapshot(order),
-          }),
+            movements: recipeUsage(lines.map((line) => ({ quantity: line.quantity, ingredients: line.menuItem.ingredients }))),
+            reason: 'ORDER',
+            orderId: order.id,
+            allowNegative: menu.allowNegativeStock,
+          });
+          return { order, stock };
+        })
+        .catch((error: unknown) => {
+          // A menu item or stock item deleted between the menu read and the INSERT: nothing was written.
+          if (isForeignKeyViolation(error))
+            throw new ConflictError('The menu changed while this order was placed: read it again, then retry.');
+          throw error;
         });
-        // Nothing inserted: a retry (even a concurrent one) of a committed key.
-        if (!order) return null;
-        const stock = await applyStockMovements(tx, scope, {
-          restaurantId: order.restaurantId,
-          movements: recipeUsage(lines.map((line) => ({ quantity: line.quantity, ingredients: line.menuItem.ingredients }))),
-          reason: 'ORDER',
-          orderId: order.id,
-          allowNegative: menu.allowNegativeStock,
-        });
-        return { order, stock };
-      });
       if (!created) return replayed(input);
       await publishAfterCommit(created.order.restaurantId, created.order.id, created.stock);
       return created.order;
