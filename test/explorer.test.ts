@@ -7,13 +7,17 @@ import { startTestServer, type TestServer } from './testkit/test-server.js';
 const launched = await launchBrowser();
 if ('skipped' in launched) console.warn(`explorer browser test skipped: ${launched.skipped}`);
 
-/** Switches tabs (a click can land while GraphiQL is still re-rendering, so retry until it took). */
+/**
+ * Switches tabs (a click can land while GraphiQL is still re-rendering, so retry until it took). The click
+ * goes to the tab's own button: the tabs are draggable, and headless Chromium 156 leaves them translated
+ * over each other, so a pointer click at a tab's position lands on its neighbour.
+ */
 const openTab = async (page: Page, index: number) => {
   const id = `graphiql-session-tab-${index}`;
   await expect
     .poll(
       async () => {
-        await page.locator(`#${id}`).click();
+        await page.locator(`#${id}`).dispatchEvent('click');
         return page.locator('.graphiql-tab-active button[id^="graphiql-session-tab-"]').getAttribute('id');
       },
       { timeout: 60_000 },
@@ -44,6 +48,7 @@ describe.skipIf('skipped' in launched)('the GraphiQL explorer on GET /graphql, i
     const page = await context.newPage();
     const response = await page.goto(`${server.url}/graphql`, { waitUntil: 'domcontentloaded', timeout: 240_000 });
     expect(response?.headers()['content-security-policy']).toContain('worker-src blob:');
+    expect(response?.headers()['cross-origin-opener-policy']).toBe('same-origin');
     const run = page.locator('.graphiql-execute-button');
     await run.waitFor({ timeout: 240_000 });
 

@@ -50,7 +50,12 @@ describe('HTTP hardening', () => {
       expect(headers.get('x-content-type-options')).toBe('nosniff');
       expect(headers.get('content-security-policy')).toMatch(/default-src [^;]+/);
       expect(headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+      expect(headers.get('referrer-policy')).toBe('no-referrer');
+      expect(headers.get('cross-origin-resource-policy')).toBe('same-origin');
       expect(headers.get('x-powered-by')).toBeNull();
+      // Helmet's headers for HTML documents and old browsers are not a JSON API's.
+      for (const name of ['x-xss-protection', 'x-download-options', 'x-dns-prefetch-control', 'origin-agent-cluster'])
+        expect(headers.get(name)).toBeNull();
     });
   });
 
@@ -80,6 +85,14 @@ describe('HTTP hardening', () => {
       expect(denied.headers.get('access-control-allow-origin')).toBeNull();
       expect(post.headers.get('access-control-allow-origin')).toBeNull();
       expect(post.headers.get('access-control-allow-credentials')).toBeNull();
+    });
+
+    it('sends no CORS headers to a request without Origin (not a browser), but still Vary: Origin for caches', async () => {
+      const { headers } = await postJson({ query: '{ apiVersion }' });
+
+      expect(headers.get('access-control-allow-credentials')).toBeNull();
+      expect(headers.get('access-control-expose-headers')).toBeNull();
+      expect(headers.get('vary')).toContain('Origin');
     });
 
     it('lets an allowed origin read the answer and its request id', async () => {
