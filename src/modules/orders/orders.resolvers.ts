@@ -3,6 +3,7 @@ import type { GraphQLContext } from '../../context.js';
 import { NotFoundError } from '../../errors.js';
 import type { Resolvers } from '../../generated/graphql.js';
 import type { OrderLineModel } from './order-model.js';
+import type { OrderFilters } from './orders.service.js';
 import { ordersSubscriptions } from './orders.subscriptions.js';
 import { selectsField } from './selects-field.js';
 
@@ -17,28 +18,30 @@ function priced(amount: number, line: OrderLineModel, { loaders }: GraphQLContex
   });
 }
 
-/** What a page's nodes select of their lines: read along in the page's statement when selected. */
-function linesSelected(info: GraphQLResolveInfo) {
-  return selectsField(info, 'edges', 'node', 'items') ? { menuItems: selectsField(info, 'edges', 'node', 'items', 'menuItem') } : null;
-}
-
-/** Listed orders seed the per-request loader, so their lines resolve without reloading them. */
-function primed<T extends { edges: Array<{ node: { id: string } }> }>(page: T, { loaders }: GraphQLContext): T {
-  for (const { node } of page.edges) loaders.orderById.prime(node.id, node as never);
+/**
+ * A page of a restaurant's orders, reading along what its selection asks for (the count, the lines); the
+ * listed orders seed the per-request loader, so their lines resolve without reloading them.
+ */
+async function ordersPage(
+  restaurantId: string,
+  filters: Omit<OrderFilters, 'withTotalCount' | 'withLines'>,
+  context: GraphQLContext,
+  info: GraphQLResolveInfo,
+) {
+  const page = await context.services.orders.list(restaurantId, {
+    ...filters,
+    withTotalCount: selectsField(info, 'totalCount'),
+    withLines: selectsField(info, 'edges', 'node', 'items')
+      ? { menuItems: selectsField(info, 'edges', 'node', 'items', 'menuItem') }
+      : null,
+  });
+  for (const { node } of page.edges) context.loaders.orderById.prime(node.id, node);
   return page;
 }
 
 export const ordersResolvers: Resolvers = {
   Query: {
-    orders: async (_parent, { restaurantId, ...filters }, context, info) =>
-      primed(
-        await context.services.orders.list(restaurantId, {
-          ...filters,
-          withTotalCount: selectsField(info, 'totalCount'),
-          withLines: linesSelected(info),
-        }),
-        context,
-      ),
+    orders: (_parent, { restaurantId, ...filters }, context, info) => ordersPage(restaurantId, filters, context, info),
     order: (_parent, { id }, { loaders }) => loaders.orderById.load(id),
   },
   Mutation: {
@@ -47,15 +50,7 @@ export const ordersResolvers: Resolvers = {
   },
   Subscription: ordersSubscriptions,
   Restaurant: {
-    orders: async (restaurant, filters, context, info) =>
-      primed(
-        await context.services.orders.list(restaurant.id, {
-          ...filters,
-          withTotalCount: selectsField(info, 'totalCount'),
-          withLines: linesSelected(info),
-        }),
-        context,
-      ),
+    orders: (restaurant, filters, context, info) => ordersPage(restaurant.id, filters, context, info),
   },
   Order: {
     __resolveReference: ({ id }, { loaders }) => loaders.orderById.load(id),
