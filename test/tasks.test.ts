@@ -369,8 +369,8 @@ describe('tasks', () => {
 
     expect(tasks).toHaveLength(count);
     expect(new Set(tasks.map((task) => task.assignee.id))).toEqual(new Set(people));
-    // The viewer's roles (user, memberships), the task page, the users (assignees and creators in
-    // one batch), the restaurant.
-    expect(statements).toHaveLength(5);
+    // The viewer's roles (user with memberships: one statement, relation joins), the task page, the users
+    // (assignees and creators in one batch), the restaurant.
+    expect(statements).toHaveLength(4);
   });
 });
