@@ -1,4 +1,4 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Page, Response } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemoDataIfEmpty } from '../src/demo/demo-seed.js';
 import { launchBrowser } from './testkit/browser.js';
@@ -25,8 +25,10 @@ const openTab = async (page: Page, index: number) => {
     .toBe(id);
 };
 
-/** The text of the result pane (a Monaco editor: spaces come out as no-break spaces). */
-const resultText = async (page: Page) => ((await page.locator('.graphiql-response').textContent()) ?? '').replace(/\u00a0/g, ' ');
+/** The text of a Monaco editor pane (spaces come out as no-break spaces). */
+const paneText = async (page: Page, selector: string) => ((await page.locator(selector).textContent()) ?? '').replace(/\u00a0/g, ' ');
+const resultText = (page: Page) => paneText(page, '.graphiql-response');
+const editorText = (page: Page) => paneText(page, '.graphiql-query-editor');
 
 describe.skipIf('skipped' in launched)('the GraphiQL explorer on GET /graphql, in a real browser', () => {
   const browser = (launched as { browser: Browser }).browser;
@@ -56,12 +58,25 @@ describe.skipIf('skipped' in launched)('the GraphiQL explorer on GET /graphql, i
     await expect.poll(() => resultText(page), { timeout: 60_000 }).toContain('"name": "Demo Bistro"');
 
     await openTab(page, 1);
-    // The token as the explorer received it (the result pane is a Monaco editor, awkward to scrape).
-    const signedIn = page.waitForResponse((answer) => answer.request().postData()?.includes('mutation SignIn') ?? false, {
-      timeout: 60_000,
-    });
-    await run.click();
-    const token = ((await (await signedIn).json()) as { data: { login: { accessToken: string } } }).data.login.accessToken;
+    // The tab is active before its editor shows its document: run only once it does.
+    await expect.poll(() => editorText(page), { timeout: 60_000 }).toContain('mutation SignIn');
+    // The token as the explorer received it (the result pane is a Monaco editor, awkward to scrape). Under load
+    // a run pressed just after the switch can still run the previous tab's document: press again until it is SignIn.
+    let signedIn: Response | undefined;
+    await expect
+      .poll(
+        async () => {
+          const answer = page
+            .waitForResponse((response) => response.request().postData()?.includes('mutation SignIn') ?? false, { timeout: 5_000 })
+            .catch(() => undefined);
+          await run.click();
+          signedIn = await answer;
+          return signedIn !== undefined;
+        },
+        { timeout: 60_000 },
+      )
+      .toBe(true);
+    const token = ((await (signedIn as Response).json()) as { data: { login: { accessToken: string } } }).data.login.accessToken;
     await expect.poll(() => resultText(page), { timeout: 60_000 }).toContain('"accessToken"');
     expect(token).toMatch(/^ey/);
 
