@@ -237,37 +237,25 @@ async function main() {
       ceiling: ceilingSide,
     });
     const pair = (servio: Omit<LoadSpec, 'durationSeconds'>, hand?: Omit<LoadSpec, 'durationSeconds'>) => ({ servio, hand });
+    // The ceilings get the same requests as Servio (Fastify parses the POST's JSON body too) and answer the same bytes.
+    const menuPostSpec: Omit<LoadSpec, 'durationSeconds'> = {
+      url: `${base}/graphql`,
+      method: 'POST',
+      headers: json,
+      body: JSON.stringify({ query: menuQuery }),
+      connections: 32,
+      expect: { exact: menuPost.text },
+    };
+    const menuGetSpec: Omit<LoadSpec, 'durationSeconds'> = {
+      url: `${base}${getPath}`,
+      method: 'GET',
+      headers: getHeaders,
+      connections: 32,
+      expect: { exact: menuGet },
+    };
     const specs = {
-      menuPost: pair(
-        {
-          url: `${base}/graphql`,
-          method: 'POST',
-          headers: json,
-          body: JSON.stringify({ query: menuQuery }),
-          connections: 32,
-          expect: { exact: menuPost.text },
-        },
-        // The same request as Servio's (Fastify parses its JSON body too), answered with the same bytes.
-        {
-          url: `${ceilingBase}/menu`,
-          method: 'POST',
-          headers: json,
-          body: JSON.stringify({ query: menuQuery }),
-          connections: 32,
-          expect: { exact: menuPost.text },
-        },
-      ),
-      menuGet: pair(
-        { url: `${base}${getPath}`, method: 'GET', headers: getHeaders, connections: 32, expect: { exact: menuGet } },
-        // The same query string and headers as Servio's.
-        {
-          url: `${ceilingBase}/menu${getPath.slice('/graphql'.length)}`,
-          method: 'GET',
-          headers: getHeaders,
-          connections: 32,
-          expect: { exact: menuGet },
-        },
-      ),
+      menuPost: pair(menuPostSpec, { ...menuPostSpec, url: `${ceilingBase}/menu` }),
+      menuGet: pair(menuGetSpec, { ...menuGetSpec, url: `${ceilingBase}/menu${getPath.slice('/graphql'.length)}` }),
       ...Object.fromEntries(
         [20, 100].map((first) => [
           `orders${first}`,
