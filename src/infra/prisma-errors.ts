@@ -6,11 +6,15 @@ export function isUniqueViolation(error: unknown): boolean {
   return error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
 }
 
+/** The driver adapter's name for what went wrong (`ForeignKeyConstraintViolation`, `DatabaseNotReachable`…), if it said. */
+function adapterErrorKind(error: Prisma.PrismaClientKnownRequestError): string | undefined {
+  return (error.meta?.driverAdapterError as { cause?: { kind?: string } } | undefined)?.cause?.kind;
+}
+
 /** A row referred to something another request just deleted: by Prisma's own queries (P2003) or a raw one (P2010). */
 export function isForeignKeyViolation(error: unknown): boolean {
   if (!(error instanceof Prisma.PrismaClientKnownRequestError)) return false;
-  const kind = (error.meta?.driverAdapterError as { cause?: { kind?: string } } | undefined)?.cause?.kind;
-  return error.code === 'P2003' || (error.code === 'P2010' && kind === 'ForeignKeyConstraintViolation');
+  return error.code === 'P2003' || (error.code === 'P2010' && adapterErrorKind(error) === 'ForeignKeyConstraintViolation');
 }
 
 /** Maps a known Prisma error to its API error; anything else is returned as it is (a bug). */
@@ -40,7 +44,7 @@ export function isDatabaseUnavailable(error: unknown, depth = 0): boolean {
   if (!(error instanceof Error) || depth > 4) return false;
   if (error instanceof Prisma.PrismaClientInitializationError) return true;
   if (error instanceof Prisma.PrismaClientKnownRequestError) {
-    const kind = (error.meta?.driverAdapterError as { cause?: { kind?: string } } | undefined)?.cause?.kind;
+    const kind = adapterErrorKind(error);
     if (unreachableCodes.has(error.code) || (kind !== undefined && unreachableAdapterKinds.has(kind))) return true;
   }
   const code = (error as { code?: unknown }).code;
