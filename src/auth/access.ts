@@ -38,8 +38,9 @@ export interface Access {
   /** Whether the viewer has at least `role` in the restaurant (platform admins always do). */
   hasRole(role: MembershipRole, restaurantId: string): Promise<boolean>;
   /**
-   * Whether `authorize` already let this requirement through for this restaurant in this request. A
-   * request's access is read once, so the answer cannot change: a page of orders is checked once, not per field.
+   * Whether `authorize` already let this requirement (the same object) through for this restaurant in this
+   * request. A request's access is read once, so the answer cannot change: a page of orders is checked once
+   * per field, not per field of every order.
    */
   granted(requirement: AccessRequirement, restaurant: TenantRestaurant): boolean;
   /** `authorize` as a yes or no, for data that is hidden rather than refused: anonymous callers get no. */
@@ -53,9 +54,8 @@ export function createAccess(viewer: Viewer, loadUserAccess: (userId: string) =>
     if (!access) throw new UnauthenticatedError('The user of this token no longer exists.');
     return access;
   };
-  const grants = new Set<string>();
-  const grantKey = (requirement: AccessRequirement, restaurant: TenantRestaurant) =>
-    `${requirement.role ?? ''}|${requirement.scope ?? ''}|${String(restaurant)}`;
+  // By requirement object: a guarded field's requirement is one object, asked about for every object of a page.
+  const grants = new WeakMap<AccessRequirement, Set<TenantRestaurant>>();
   const check = async (requirement: AccessRequirement, restaurant: TenantRestaurant) => {
     switch (viewer.kind) {
       case 'anonymous':
@@ -80,10 +80,11 @@ export function createAccess(viewer: Viewer, loadUserAccess: (userId: string) =>
   const access: Access = {
     async authorize(requirement, restaurant) {
       await check(requirement, restaurant);
-      grants.add(grantKey(requirement, restaurant));
+      const restaurants = grants.get(requirement) ?? new Set<TenantRestaurant>();
+      grants.set(requirement, restaurants.add(restaurant));
     },
     granted(requirement, restaurant) {
-      return grants.has(grantKey(requirement, restaurant));
+      return grants.get(requirement)?.has(restaurant) ?? false;
     },
     async visibleRestaurantIds() {
       if (viewer.kind === 'anonymous') return [];
