@@ -30,8 +30,8 @@ export interface NewOrderLine {
  * Inserts an order, its lines and its audit row in one statement and returns the order as stored,
  * without reading it back (every value is known here). `ON CONFLICT DO NOTHING` on the idempotency key:
  * a retry of a committed key (even a concurrent one) inserts nothing, and gets null. Hand-written with
- * Prisma's safe template because Prisma compiles a createMany afresh on every call (a tenth of an
- * order's CPU), and one statement is one round trip while the stock rows are not yet locked.
+ * Prisma's safe template because Prisma compiles a createMany afresh on every call (with its other work,
+ * a third of an order's CPU), and one statement is one round trip while the stock rows are not yet locked.
  */
 export async function insertOrder(
   tx: Tx,
