@@ -33,6 +33,9 @@ export function createResponseCachePlugins(deps: {
   const documentKey = (request: { queryHash?: string; operationName?: string | null }) =>
     `${request.queryHash}:${request.operationName ?? ''}`;
   const skipping = new WeakSet<GraphQLContext>();
+  // A restaurant's slug never changes (no mutation takes one: test/response-cache.test.ts), so a write's
+  // invalidation reads it once per restaurant, not once per request.
+  const slugs = new LRUCache<string, string>({ max: 10_000 });
   const responseCache = responseCachePlugin<GraphQLContext>({
     cache,
     sessionId: async ({ contextValue }) => (contextValue.viewer.kind === 'anonymous' ? null : rateLimitKeyOf(contextValue.viewer, '')),
@@ -72,8 +75,12 @@ export function createResponseCachePlugins(deps: {
           for (const restaurantId of writes) {
             if (restaurantId === null) continue;
             scopes.add(restaurantId);
-            const restaurant = await contextValue.loaders.restaurantById.load(restaurantId);
-            if (restaurant) scopes.add(`slug:${restaurant.slug}`);
+            let slug = slugs.get(restaurantId);
+            if (slug === undefined) {
+              slug = (await contextValue.loaders.restaurantById.load(restaurantId))?.slug;
+              if (slug !== undefined) slugs.set(restaurantId, slug);
+            }
+            if (slug !== undefined) scopes.add(`slug:${slug}`);
           }
           await deps.generations.bump([...scopes]);
           writes.clear();
