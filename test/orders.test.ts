@@ -56,7 +56,7 @@ describe('orders', () => {
     items,
   });
 
-  it('prices the order on the server, snapshots lines, takes stock and audits, in one transaction', async () => {
+  it('prices the order on the server, snapshots lines, takes stock and audits, in one statement', async () => {
     const { restaurant, first, second, headers, flour, user } = await setUp();
     const prisma = server.infra.db.prisma;
 
@@ -314,6 +314,35 @@ describe('orders', () => {
     const stock = await server.infra.db.prisma.inventoryItem.findUniqueOrThrow({ where: { id: flour.id } });
     expect(stock.quantity.toString()).toBe('0');
     expect(await server.infra.db.prisma.order.count({ where: { restaurantId: restaurant.id } })).toBe(3);
+  });
+
+  it('refuses an order short of stock with CONFLICT naming the item, writing nothing; a retry of an earlier order still gets it', async () => {
+    const { restaurant, first, headers, flour } = await setUp({ stock: 0.75 });
+    const prisma = server.infra.db.prisma;
+    const placedFirst = order(restaurant.id, [{ menuItemId: first.id, quantity: 3 }], 'took-the-last-flour');
+    const placed = await server.graphql<Json>(createOrder, { input: placedFirst }, headers);
+    expect(placed.body.errors).toBeUndefined();
+
+    const short = await server.graphql<Json>(
+      createOrder,
+      { input: order(restaurant.id, [{ menuItemId: first.id, quantity: 1 }]) },
+      headers,
+    );
+    const retried = await server.graphql<Json>(createOrder, { input: placedFirst }, headers);
+
+    expect(short.body.errors?.[0]?.extensions).toMatchObject({
+      code: 'CONFLICT',
+      inventoryItemId: flour.id,
+      available: '0',
+      needed: '0.25',
+    });
+    expect(short.body.errors?.[0]?.message).toMatch(/^Not enough "Flour" in stock/);
+    expect(retried.body.errors).toBeUndefined();
+    expect(retried.body.data.createOrder).toEqual(placed.body.data.createOrder);
+    expect(await prisma.order.count({ where: { restaurantId: restaurant.id } })).toBe(1);
+    expect(await prisma.orderItem.count({ where: { order: { restaurantId: restaurant.id } } })).toBe(1);
+    expect(await prisma.inventoryAdjustment.count({ where: { restaurantId: restaurant.id } })).toBe(1);
+    expect(await prisma.auditLog.count({ where: { restaurantId: restaurant.id, action: 'order.create' } })).toBe(1);
   });
 
   it('moves through the life cycle, refuses other transitions, and returns stock on cancellation', async () => {

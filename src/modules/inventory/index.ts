@@ -4,7 +4,16 @@ import { inventoryResolvers } from './inventory.resolvers.js';
 import { createInventoryService } from './inventory.service.js';
 
 export { positiveDecimal } from './decimal.js';
-export { applyStockMovements, crossedReorderThreshold, recipeUsage, type StockChange } from './stock.js';
+export {
+  applyStockMovements,
+  crossedReorderThreshold,
+  recipeUsage,
+  type StockChange,
+  type StockMovement,
+  type StockOutcome,
+  stockMove,
+  stockOutcome,
+} from './stock.js';
 
 export const inventoryModule = defineModule({
   name: 'inventory',

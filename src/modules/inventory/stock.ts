@@ -2,7 +2,7 @@ import { v7 as uuidv7 } from 'uuid';
 import type { RequestScope } from '../../auth/request-scope.js';
 import { ConflictError } from '../../errors.js';
 import { Prisma } from '../../generated/prisma/client.js';
-import type { Tx } from '../../infra/db.js';
+import type { Db, Tx } from '../../infra/db.js';
 
 type Decimal = Prisma.Decimal;
 
@@ -24,59 +24,90 @@ export function crossedReorderThreshold(change: StockChange): boolean {
   return change.before.greaterThan(change.reorderThreshold) && change.after.lessThanOrEqualTo(change.reorderThreshold);
 }
 
+export interface StockMoveOptions {
+  restaurantId: string;
+  movements: readonly StockMovement[];
+  reason: 'ORDER' | 'ORDER_CANCELLED';
+  orderId: string;
+  allowNegative: boolean;
+}
+
 /**
- * Applies stock movements inside the caller's transaction in one statement, whatever their number: a
- * conditional UPDATE (`quantity + delta >= 0` checked in the statement itself, so concurrent orders can
- * never take stock below zero unless the restaurant allows it) whose moved rows are recorded as
- * adjustments by the same statement. Rows are locked in id order, so two transactions never wait on each
- * other's rows in opposite orders; callers run this last, so the locks are held only until COMMIT.
+ * The parts of one statement that move stock, whatever the number of movements, for a caller to place
+ * around its own: `checked` opens the statement (`wanted`, the netted movements; `locked`, their rows
+ * locked in id order, so two statements never wait on each other's rows in opposite orders, each with
+ * whether it has the stock asked of it; `checked`, one row whose `ok` says every row exists and has
+ * enough), `moved(gate)` updates the rows and records the adjustments when `ok` and the caller's `gate`
+ * hold, and `outcome` selects what `stockOutcome` reads. The check and the move see the same locked rows,
+ * so concurrent statements can never take stock below zero unless the restaurant allows it.
  * Hand-written (with Prisma's safe template): Prisma compiles a createMany afresh on every call.
  */
-export async function applyStockMovements(
-  tx: Tx,
-  scope: RequestScope,
-  options: {
-    restaurantId: string;
-    movements: readonly StockMovement[];
-    reason: 'ORDER' | 'ORDER_CANCELLED';
-    orderId: string;
-    allowNegative: boolean;
-  },
-): Promise<StockChange[]> {
+export function stockMove(scope: RequestScope, options: StockMoveOptions) {
   const movements = netMovements(options.movements);
-  if (movements.length === 0) return [];
   const ids = movements.map((movement) => movement.inventoryItemId);
   const deltas = movements.map((movement) => movement.delta.toString());
   const adjustmentIds = movements.map(() => uuidv7());
   const actorId = scope.viewer.kind === 'user' ? scope.viewer.userId : null;
-  const moved = await tx.$queryRaw<MovedRow[]>`
-    WITH wanted AS (SELECT * FROM unnest(${ids}::text[], ${deltas}::numeric[], ${adjustmentIds}::text[]) AS wanted(id, delta, "adjustmentId")),
-    locked AS (
-      SELECT item.id FROM "InventoryItem" item JOIN wanted ON wanted.id = item.id
-      WHERE item."restaurantId" = ${options.restaurantId}
-      ORDER BY item.id FOR UPDATE OF item
-    ),
-    moved AS (
-      UPDATE "InventoryItem" item SET quantity = item.quantity + wanted.delta, "updatedAt" = now()
-      FROM wanted, locked
-      WHERE item.id = wanted.id AND locked.id = item.id AND (${options.allowNegative} OR item.quantity + wanted.delta >= 0)
-      RETURNING item.id, item.quantity, item."reorderThreshold", wanted.delta, wanted."adjustmentId"
-    ),
-    recorded AS (
-      INSERT INTO "InventoryAdjustment" (id, "restaurantId", "inventoryItemId", delta, "quantityAfter", reason, "orderId", "actorId", "createdAt")
-      SELECT "adjustmentId", ${options.restaurantId}, id, delta, quantity, ${options.reason}::"InventoryAdjustmentReason", ${options.orderId}, ${actorId}, ${new Date()}
-      FROM moved
-    )
-    SELECT id, quantity::text AS quantity, "reorderThreshold"::text AS "reorderThreshold" FROM moved`;
-  // Some row lacked stock: the adjustments recorded for the others roll back with the caller's transaction.
-  if (moved.length < movements.length) await throwShortage(tx, movements, new Set(moved.map((row) => row.id)));
-  const byId = new Map(moved.map((row) => [row.id, row]));
-  const changes = movements.map(({ inventoryItemId, delta }) => {
-    const row = byId.get(inventoryItemId) as MovedRow;
+  const { restaurantId } = options;
+  return {
+    movements,
+    checked: Prisma.sql`
+      wanted AS (SELECT * FROM unnest(${ids}::text[], ${deltas}::numeric[], ${adjustmentIds}::text[]) AS wanted(id, delta, "adjustmentId")),
+      locked AS (
+        SELECT item.id, (${options.allowNegative} OR item.quantity + wanted.delta >= 0) AS enough
+        FROM "InventoryItem" item JOIN wanted ON wanted.id = item.id
+        WHERE item."restaurantId" = ${restaurantId}
+        ORDER BY item.id FOR UPDATE OF item
+      ),
+      checked AS (
+        SELECT count(*) FILTER (WHERE enough) = ${movements.length} AS ok, COALESCE(array_agg(id) FILTER (WHERE enough), '{}') AS sufficient
+        FROM locked
+      )`,
+    moved: (gate: Prisma.Sql) => Prisma.sql`
+      moved AS (
+        UPDATE "InventoryItem" item SET quantity = item.quantity + wanted.delta, "updatedAt" = now()
+        FROM wanted
+        WHERE item.id = wanted.id AND item."restaurantId" = ${restaurantId} AND (SELECT ok FROM checked) AND ${gate}
+        RETURNING item.id, item.quantity, item."reorderThreshold", wanted.delta, wanted."adjustmentId"
+      ),
+      recorded AS (
+        INSERT INTO "InventoryAdjustment" (id, "restaurantId", "inventoryItemId", delta, "quantityAfter", reason, "orderId", "actorId", "createdAt")
+        SELECT "adjustmentId", ${restaurantId}, id, delta, quantity, ${options.reason}::"InventoryAdjustmentReason", ${options.orderId}, ${actorId}, ${new Date()}
+        FROM moved
+      )`,
+    outcome: Prisma.sql`
+      (SELECT ok FROM checked) AS "enoughStock", (SELECT sufficient FROM checked) AS sufficient,
+      COALESCE((SELECT json_agg(json_build_object('id', id, 'quantity', quantity::text, 'reorderThreshold', "reorderThreshold"::text)) FROM moved), '[]') AS moved`,
+  };
+}
+
+export type StockMove = ReturnType<typeof stockMove>;
+
+/** What a statement built with `stockMove` selected through its `outcome`. */
+export interface StockOutcome {
+  enoughStock: boolean;
+  sufficient: string[];
+  moved: Array<{ id: string; quantity: string; reorderThreshold: string }>;
+}
+
+/** The changes a statement made, or, when some row lacked stock (so nothing moved), a CONFLICT naming it. */
+export async function stockOutcome(db: Tx | Db, move: StockMove, outcome: StockOutcome): Promise<StockChange[]> {
+  if (!outcome.enoughStock) await throwShortage(db, move.movements, new Set(outcome.sufficient));
+  const byId = new Map(outcome.moved.map((row) => [row.id, row]));
+  return move.movements.flatMap(({ inventoryItemId, delta }) => {
+    const row = byId.get(inventoryItemId);
+    if (!row) return [];
     const after = new Prisma.Decimal(row.quantity);
-    return { inventoryItemId, delta, before: after.minus(delta), after, reorderThreshold: new Prisma.Decimal(row.reorderThreshold) };
+    return [{ inventoryItemId, before: after.minus(delta), after, reorderThreshold: new Prisma.Decimal(row.reorderThreshold) }];
   });
-  return changes.map(({ delta: _delta, ...change }) => change);
+}
+
+/** Applies stock movements inside the caller's transaction, in one statement (see `stockMove`). */
+export async function applyStockMovements(tx: Tx, scope: RequestScope, options: StockMoveOptions): Promise<StockChange[]> {
+  const move = stockMove(scope, options);
+  if (move.movements.length === 0) return [];
+  const [outcome] = await tx.$queryRaw<StockOutcome[]>`WITH ${move.checked}, ${move.moved(Prisma.sql`TRUE`)} SELECT ${move.outcome}`;
+  return stockOutcome(tx, move, outcome as StockOutcome);
 }
 
 /** One movement per item (summed), none of zero. */
@@ -87,19 +118,13 @@ function netMovements(movements: readonly StockMovement[]): StockMovement[] {
   return [...totals].filter(([, delta]) => !delta.isZero()).map(([inventoryItemId, delta]) => ({ inventoryItemId, delta }));
 }
 
-interface MovedRow {
-  id: string;
-  quantity: string;
-  reorderThreshold: string;
-}
-
-/** Names the first item (in id order) that lacked stock; the caller's transaction rolls back. */
-async function throwShortage(tx: Tx, movements: readonly StockMovement[], moved: ReadonlySet<string>): Promise<never> {
+/** Names the first item (in id order) that lacked stock. */
+async function throwShortage(db: Tx | Db, movements: readonly StockMovement[], sufficient: ReadonlySet<string>): Promise<never> {
   const short = movements
-    .filter((movement) => !moved.has(movement.inventoryItemId))
+    .filter((movement) => !sufficient.has(movement.inventoryItemId))
     .sort((a, b) => a.inventoryItemId.localeCompare(b.inventoryItemId));
   const [{ inventoryItemId, delta }] = short as [StockMovement];
-  const item = await tx.inventoryItem.findUniqueOrThrow({ where: { id: inventoryItemId } });
+  const item = await db.inventoryItem.findUniqueOrThrow({ where: { id: inventoryItemId } });
   throw new ConflictError(
     `Not enough "${item.name}" in stock: ${item.quantity.toString()} ${item.unit} left, ${delta.negated().toString()} needed.`,
     { inventoryItemId, available: item.quantity.toString(), needed: delta.negated().toString() },

@@ -1,5 +1,6 @@
 import { AppError, ErrorCode } from '../../errors.js';
 import type { Order, OrderItem } from '../../generated/prisma/client.js';
+import type { OrderModel } from './order-model.js';
 
 /** What a createOrder request asks for, after validation (the stored order holds the same values). */
 export interface RequestedOrder {
@@ -25,19 +26,21 @@ export class IdempotencyKeyReusedError extends AppError {
  * same order: a different order under a used key is refused (as Stripe and Square do), never
  * answered with the first order as if it were the second.
  */
-export function replayedOrder(stored: Order & { items: OrderItem[] }, requested: RequestedOrder): Order {
+export function replayedOrder(stored: Order & { items: OrderItem[] }, requested: RequestedOrder): OrderModel {
   const lines = (items: ReadonlyArray<{ menuItemId: string | null; quantity: number; note?: string | null | undefined }>) =>
     JSON.stringify(items.map((item) => [item.menuItemId, item.quantity, item.note ?? null]));
   // A line whose menu item was deleted since keeps its row but loses the link (SetNull): it matches the id asked for.
-  const storedLines = [...stored.items]
-    .sort((a, b) => a.position - b.position)
-    .map((item, index) => ({ ...item, menuItemId: item.menuItemId ?? requested.items[index]?.menuItemId ?? null }));
+  const ordered = [...stored.items].sort((a, b) => a.position - b.position);
+  const storedLines = ordered.map((item, index) => ({
+    ...item,
+    menuItemId: item.menuItemId ?? requested.items[index]?.menuItemId ?? null,
+  }));
   const same =
     lines(storedLines) === lines(requested.items) &&
     stored.customerName === (requested.customerName ?? null) &&
     stored.customerPhone === (requested.customerPhone ?? null) &&
     stored.notes === (requested.notes ?? null);
   if (!same) throw new IdempotencyKeyReusedError(requested.idempotencyKey);
-  const { items: _items, ...order } = stored;
-  return order;
+  // The answer carries the lines as stored, so they are not read again.
+  return { ...stored, items: ordered.map((item) => ({ ...item, currency: stored.currency })) };
 }

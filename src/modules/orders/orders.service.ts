@@ -9,10 +9,10 @@ import { isForeignKeyViolation } from '../../infra/prisma-errors.js';
 import { id, parseInput, text } from '../../validation/validate.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { applyStockMovements, crossedReorderThreshold, recipeUsage, type StockChange } from '../inventory/index.js';
-import { type RequestedOrder, replayedOrder } from './idempotency.js';
-import { insertOrder } from './order-insert.js';
+import { replayedOrder } from './idempotency.js';
 import { readOrderMenu } from './order-menu.js';
 import { linesInOrder, type OrderLineModel, type OrderModel } from './order-model.js';
+import { placeOrder } from './order-placement.js';
 import { assertTransition } from './order-status.js';
 import { computeOrderTotals } from './order-totals.js';
 
@@ -80,21 +80,13 @@ export function createOrdersService(deps: { prisma: Db; events: EventBus }) {
     return prisma.order.findUnique({ where: { restaurantId_idempotencyKey: { restaurantId, idempotencyKey } }, include: { items: true } });
   }
 
-  /** The order an earlier request with this idempotency key created, if this request asks for the same order. */
-  async function replayed(requested: RequestedOrder & { restaurantId: string }): Promise<Order> {
-    const stored = await earlierOrder(requested);
-    if (!stored)
-      throw new ConflictError(`Order key "${requested.idempotencyKey.slice(0, 128)}" is being used by a request that rolled back: retry.`);
-    return replayedOrder(stored, requested);
-  }
-
   return {
     /**
-     * At most 5 statements, whatever the number of lines: the menu read, then BEGIN, the order with its
-     * lines and audit row (its idempotency key checked by the INSERT itself), the stock update with its
-     * adjustments (last, so stock rows stay locked only until COMMIT), COMMIT. Nothing is read back.
+     * Two statements, whatever the number of lines: the menu read, then the placement (stock checked and
+     * taken, the order with its lines and audit row, its idempotency key checked by the INSERT itself).
+     * Nothing is read back; a retry of a committed key reads the first order to compare.
      */
-    async create(rawInput: unknown, scope: RequestScope): Promise<Order> {
+    async create(rawInput: unknown, scope: RequestScope): Promise<OrderModel> {
       const input = parseInput(createOrderInput, rawInput, 'input');
       const menu = await readOrderMenu(prisma, input.restaurantId, [...new Set(input.items.map((item) => item.menuItemId))]);
       if (!menu) throw new NotFoundError('Restaurant', input.restaurantId);
@@ -118,54 +110,50 @@ export function createOrdersService(deps: { prisma: Db; events: EventBus }) {
       });
       const totals = computeOrderTotals(lines, menu.taxRateBps);
 
-      const created = await prisma
-        .$transaction(async (tx) => {
-          const order = await insertOrder(tx, scope, {
-            order: {
-              restaurantId: input.restaurantId,
-              idempotencyKey: input.idempotencyKey,
-              currency: menu.currency,
-              customerName: input.customerName ?? null,
-              customerPhone: input.customerPhone ?? null,
-              notes: input.notes ?? null,
-              createdById: scope.viewer.kind === 'user' ? scope.viewer.userId : null,
-              ...totals,
-            },
-            lines: lines.map((line) => ({
-              menuItemId: line.menuItem.id,
-              name: line.menuItem.name,
-              unitPriceAmount: line.unitPriceAmount,
-              quantity: line.quantity,
-              note: line.note,
-            })),
-            audit: (order) => ({
-              action: 'order.create',
-              entityType: 'Order',
-              entityId: order.id,
-              restaurantId: order.restaurantId,
-              after: auditSnapshot(order),
-            }),
-          });
-          // Nothing inserted: a retry (even a concurrent one) of a committed key.
-          if (!order) return null;
-          const stock = await applyStockMovements(tx, scope, {
-            restaurantId: order.restaurantId,
-            movements: recipeUsage(lines.map((line) => ({ quantity: line.quantity, ingredients: line.menuItem.ingredients }))),
-            reason: 'ORDER',
-            orderId: order.id,
-            allowNegative: menu.allowNegativeStock,
-          });
-          return { order, stock };
-        })
-        .catch((error: unknown) => {
-          // A menu item or stock item deleted between the menu read and the INSERT: nothing was written.
-          if (isForeignKeyViolation(error))
-            throw new ConflictError('The menu changed while this order was placed: read it again, then retry.');
-          throw error;
-        });
-      if (!created) return replayed(input);
-      await publishAfterCommit(created.order.restaurantId, created.order.id, created.stock);
-      return created.order;
+      const placement = await placeOrder(prisma, scope, {
+        order: {
+          restaurantId: input.restaurantId,
+          idempotencyKey: input.idempotencyKey,
+          currency: menu.currency,
+          customerName: input.customerName ?? null,
+          customerPhone: input.customerPhone ?? null,
+          notes: input.notes ?? null,
+          createdById: scope.viewer.kind === 'user' ? scope.viewer.userId : null,
+          ...totals,
+        },
+        lines: lines.map((line) => ({
+          menuItemId: line.menuItem.id,
+          name: line.menuItem.name,
+          unitPriceAmount: line.unitPriceAmount,
+          quantity: line.quantity,
+          note: line.note,
+        })),
+        audit: (order) => ({
+          action: 'order.create',
+          entityType: 'Order',
+          entityId: order.id,
+          restaurantId: order.restaurantId,
+          after: auditSnapshot(order),
+        }),
+        stock: {
+          movements: recipeUsage(lines.map((line) => ({ quantity: line.quantity, ingredients: line.menuItem.ingredients }))),
+          allowNegative: menu.allowNegativeStock,
+        },
+      }).catch((error: unknown) => {
+        // A menu item or stock item deleted between the menu read and the INSERT: nothing was written.
+        if (isForeignKeyViolation(error))
+          throw new ConflictError('The menu changed while this order was placed: read it again, then retry.');
+        throw error;
+      });
+      if (placement.placed) {
+        await publishAfterCommit(placement.order.restaurantId, placement.order.id, placement.stock);
+        return placement.order;
+      }
+      // A retry (even a concurrent one) of a committed key gets its order, even once the stock has run out.
+      const stored = await earlierOrder(input);
+      if (stored) return replayedOrder(stored, input);
+      if (placement.shortOfStock) return placement.shortOfStock();
+      throw new ConflictError(`Order key "${input.idempotencyKey.slice(0, 128)}" is being used by a request that rolled back: retry.`);
     },
 
     async updateStatus(orderId: string, status: OrderStatus, scope: RequestScope): Promise<Order> {
