@@ -166,6 +166,11 @@ export async function createServer(
   // app.close() stops accepting and waits for open requests; then operations whose client has gone
   // finish, and Apollo stops. (Apollo's Fastify drain plugin would call app.close() from inside it, which never resolves.)
   const inFlight = createInFlight();
+  // Before the WebSockets are told to go away: from here no subscription resolves another event.
+  app.addHook('preClose', (done) => {
+    inFlight.drain();
+    done();
+  });
   app.addHook('onClose', async () => {
     if (inFlight.running > 0) app.log.info({ operations: inFlight.running }, 'waiting for operations whose client has gone');
     await inFlight.idle();
@@ -233,6 +238,7 @@ export async function createServer(
         log: app.log,
         metrics: infra.metrics,
         errorTracking: infra.errorTracking,
+        inFlight,
       }),
     });
   });

@@ -9,6 +9,7 @@ import type { Viewer } from '../auth/viewer.js';
 import type { GraphQLContext } from '../context.js';
 import type { ContextRequest } from '../context-factory.js';
 import { AppError, ErrorCode } from '../errors.js';
+import type { InFlight } from '../http/in-flight.js';
 import type { Metrics } from '../infra/metrics.js';
 import type { ErrorTracking } from '../infra/sentry.js';
 import { sha256Hex } from '../plugins/persisted-queries/manifest.js';
@@ -60,6 +61,7 @@ export function createSubscriptionHandler(deps: {
   log: FastifyBaseLogger;
   metrics: Metrics;
   errorTracking: ErrorTracking;
+  inFlight: InFlight;
 }) {
   const connections = new WeakMap<object, Connection>();
   const observer = createSubscriptionObserver(deps);
@@ -184,6 +186,7 @@ export function createSubscriptionHandler(deps: {
         args,
         (milliseconds) => observer.delivered(field, milliseconds),
         () => contextForEvent(started),
+        deps.inFlight,
       );
     },
     onOperation: (ctx, id, _payload, args, result) => {
