@@ -345,6 +345,48 @@ describe('orders', () => {
     expect(await prisma.auditLog.count({ where: { restaurantId: restaurant.id, action: 'order.create' } })).toBe(1);
   });
 
+  it('places concurrent orders whose recipes share stock items without deadlocks: every row is locked in id order', async () => {
+    const prisma = server.infra.db.prisma;
+    const built = await aRestaurant(prisma)
+      .withStock('Flour', 100)
+      .withStock('Cheese', 100)
+      .withStock('Tomato', 100)
+      .withCategory('Pizza', 1, {
+        recipe: [
+          ['Tomato', 0.5],
+          ['Flour', 0.25],
+          ['Cheese', 0.25],
+        ],
+      })
+      .withCategory('Toast', 1, {
+        recipe: [
+          ['Cheese', 0.5],
+          ['Flour', 0.5],
+        ],
+      })
+      .build();
+    const user = await aUser(prisma).memberOf(built.restaurant.id, 'STAFF').build();
+    const headers = await server.loginAs(user.email);
+    const [pizza, toast] = built.categories.map((category) => category.items[0]?.id as string);
+
+    // Lines in both orders, so requests name the shared rows in opposite orders.
+    const answers = await Promise.all(
+      Array.from({ length: 12 }, (_, index) => {
+        const lines = [pizza, toast].map((menuItemId) => ({ menuItemId, quantity: 1 }));
+        return server.graphql<Json>(createOrder, { input: order(built.restaurant.id, index % 2 ? lines.reverse() : lines) }, headers);
+      }),
+    );
+
+    expect(answers.map((answer) => answer.body.errors?.[0]?.extensions?.code ?? 'OK')).toEqual(Array(12).fill('OK'));
+    const stock = await prisma.inventoryItem.findMany({ where: { restaurantId: built.restaurant.id }, orderBy: { name: 'asc' } });
+    expect(stock.map((item) => [item.name, item.quantity.toString()])).toEqual([
+      ['Cheese', '91'],
+      ['Flour', '91'],
+      ['Tomato', '94'],
+    ]);
+    expect(await prisma.inventoryAdjustment.count({ where: { restaurantId: built.restaurant.id } })).toBe(36);
+  });
+
   it('moves through the life cycle, refuses other transitions, and returns stock on cancellation', async () => {
     const { restaurant, first, headers, flour } = await setUp();
     const place = async () =>
