@@ -226,6 +226,39 @@ describe('orders', () => {
     }
   });
 
+  it('answers CONFLICT, writing nothing, when a stock item its recipe uses is deleted while the order waits for it', async (ctx) => {
+    needs(ctx, 'postgres');
+    const { restaurant, first, headers, flour } = await setUp();
+    const prisma = server.infra.db.prisma;
+    const other = new pg.Client({ connectionString: inject('databaseUrl') as string });
+    await other.connect();
+    try {
+      // The placement's stock lock waits for the row this connection holds; meanwhile the recipe line and the item go.
+      await other.query('BEGIN');
+      await other.query('SELECT id FROM "InventoryItem" WHERE id = $1 FOR UPDATE', [flour.id]);
+      const placing = server.graphql<Json>(
+        createOrder,
+        { input: order(restaurant.id, [{ menuItemId: first.id, quantity: 1 }], 'stock-deleted-meanwhile') },
+        headers,
+      );
+      const waiting = async () =>
+        (await other.query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE pg_backend_pid() = ANY(pg_blocking_pids(pid))')).rows[0]
+          .n;
+      await expect.poll(waiting, { timeout: 30_000 }).toBe(1);
+      await other.query('DELETE FROM "MenuItemIngredient" WHERE "inventoryItemId" = $1', [flour.id]);
+      await other.query('DELETE FROM "InventoryItem" WHERE id = $1', [flour.id]);
+      await other.query('COMMIT');
+
+      const { body } = await placing;
+      expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', inventoryItemId: flour.id });
+      expect(body.errors?.[0]?.message).toContain('deleted meanwhile');
+      expect(await prisma.order.count({ where: { restaurantId: restaurant.id } })).toBe(0);
+      expect(await prisma.auditLog.count({ where: { restaurantId: restaurant.id, action: 'order.create' } })).toBe(0);
+    } finally {
+      await other.end();
+    }
+  });
+
   it('refuses an idempotency key reused for a different order with IDEMPOTENCY_KEY_REUSED, writing nothing', async () => {
     const { restaurant, first, second, headers } = await setUp();
     const original = await server.graphql<Json>(
@@ -367,7 +400,7 @@ describe('orders', () => {
       .build();
     const user = await aUser(prisma).memberOf(built.restaurant.id, 'STAFF').build();
     const headers = await server.loginAs(user.email);
-    const [pizza, toast] = built.categories.map((category) => category.items[0]?.id as string);
+    const [pizza, toast] = built.categories.map((category) => category.items[0]?.id as string) as [string, string];
 
     // Lines in both orders, so requests name the shared rows in opposite orders.
     const answers = await Promise.all(

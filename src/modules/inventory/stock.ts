@@ -124,7 +124,10 @@ async function throwShortage(db: Tx | Db, movements: readonly StockMovement[], s
     .filter((movement) => !sufficient.has(movement.inventoryItemId))
     .sort((a, b) => a.inventoryItemId.localeCompare(b.inventoryItemId));
   const [{ inventoryItemId, delta }] = short as [StockMovement];
-  const item = await db.inventoryItem.findUniqueOrThrow({ where: { id: inventoryItemId } });
+  const item = await db.inventoryItem.findUnique({ where: { id: inventoryItemId } });
+  // Deleted after the caller read what to move (a recipe changed meanwhile): nothing moved either.
+  if (!item)
+    throw new ConflictError(`Stock item "${inventoryItemId}" was deleted meanwhile: read it again, then retry.`, { inventoryItemId });
   throw new ConflictError(
     `Not enough "${item.name}" in stock: ${item.quantity.toString()} ${item.unit} left, ${delta.negated().toString()} needed.`,
     { inventoryItemId, available: item.quantity.toString(), needed: delta.negated().toString() },
