@@ -121,6 +121,26 @@ describe('response cache', () => {
     expect(second.cache).toBe('BYPASS');
   });
 
+  it('runs a document known uncacheable without per-field cache hints, and its hinting resolvers still answer', async () => {
+    const prisma = server.infra.db.prisma;
+    const built = await aRestaurant(prisma).withCategory('Mains', 2, { unavailable: 1 }).build();
+    const staff = await aUser(prisma).memberOf(built.restaurant.id, 'STAFF').build();
+    const headers = await server.loginAs(staff.email);
+    // Orders make the answer uncacheable; switched-off items make their resolver hint PRIVATE.
+    const mixed =
+      'query($r: ID!, $slug: String!) { orders(restaurantId: $r) { totalCount } restaurant(slug: $slug) { menu { items(includeUnavailable: true) { name available } } } }';
+
+    const answers = [];
+    for (let run = 0; run < 3; run++)
+      answers.push(await send(server, mixed, { r: built.restaurant.id, slug: built.restaurant.slug }, headers));
+
+    expect(answers.map((answer) => answer.cache)).toEqual(['BYPASS', 'BYPASS', 'BYPASS']);
+    expect(answers.map((answer) => answer.body.errors)).toEqual([undefined, undefined, undefined]);
+    const items = answers[0]?.body.data.restaurant.menu[0].items;
+    expect(items.map((item: Json) => item.available).sort()).toEqual([false, true]);
+    expect(answers.map((answer) => answer.body.data)).toEqual(Array(3).fill(answers[0]?.body.data));
+  });
+
   it('invalidates on every instance: a write on one server makes the other serve fresh data', async (ctx) => {
     needs(ctx, 'redis');
     const { restaurant, headers, itemId } = await setUp();

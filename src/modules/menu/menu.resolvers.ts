@@ -1,4 +1,4 @@
-import { cacheControlFromInfo } from '@apollo/cache-control-types';
+import { maybeCacheControlFromInfo } from '@apollo/cache-control-types';
 import type { Resolvers } from '../../generated/graphql.js';
 
 /**
@@ -20,7 +20,7 @@ export const menuResolvers: Resolvers = {
       if (!includeUnavailable) return loaders.availableItemsByCategoryId.load(category.id);
       // Switched-off items follow menuItems' rule (staff, admins, "menu:read" keys), and the answer is theirs alone.
       await access.authorize(unavailableItemsReaders, category.restaurantId);
-      cacheControlFromInfo(info).setCacheHint({ scope: 'PRIVATE' });
+      maybeCacheControlFromInfo(info)?.setCacheHint({ scope: 'PRIVATE' });
       return loaders.allItemsByCategoryId.load(category.id);
     },
   },
@@ -30,7 +30,7 @@ export const menuResolvers: Resolvers = {
       const item = await loaders.menuItemById.load(id);
       if (!item || item.available) return item;
       // The answer depends on who asks: never a shared (public) cache entry.
-      cacheControlFromInfo(info).setCacheHint({ scope: 'PRIVATE' });
+      maybeCacheControlFromInfo(info)?.setCacheHint({ scope: 'PRIVATE' });
       return (await access.allows(unavailableItemsReaders, item.restaurantId)) ? item : null;
     },
     price: (item) => ({ amount: item.priceAmount, currency: item.currency }),
