@@ -38,8 +38,15 @@ export function afterCursor(cursor: TimeCursor) {
   return { OR: [{ createdAt: { lt: cursor.createdAt } }, { createdAt: cursor.createdAt, id: { lt: cursor.id } }] };
 }
 
-/** Turns `first + 1` rows into a Relay page. */
+/** Turns `first + 1` rows into a Relay page. Each edge's cursor is encoded only if it is read (selected). */
 export function toPage<T extends TimeCursor>(rows: T[], first: number, totalCount: number) {
-  const edges = rows.slice(0, first).map((node) => ({ cursor: encodeCursor(node), node }));
-  return { edges, totalCount, pageInfo: { hasNextPage: rows.length > first, endCursor: edges.at(-1)?.cursor ?? null } };
+  const nodes = rows.slice(0, first);
+  const edges = nodes.map((node) => ({
+    node,
+    get cursor() {
+      return encodeCursor(node);
+    },
+  }));
+  const last = nodes.at(-1);
+  return { edges, totalCount, pageInfo: { hasNextPage: rows.length > first, endCursor: last ? encodeCursor(last) : null } };
 }
