@@ -2,6 +2,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import * as Sentry from '@sentry/node';
 import { restaurantIdArgument } from '../auth/restaurant-argument.js';
 import type { GraphQLContext } from '../context.js';
+import { firstRootFieldArguments } from './root-field-arguments.js';
 import { captureOperationError } from './sentry-capture.js';
 import { isUnexpectedError } from './unexpected-error.js';
 
@@ -43,9 +44,13 @@ export function createSentryPlugin(): ApolloServerPlugin<GraphQLContext> {
       breadcrumb('request received', { operationName });
 
       return {
-        async didResolveOperation({ operation, operationName: resolvedName }) {
+        async didResolveOperation({ operation, operationName: resolvedName, schema }) {
           operationName = resolvedName ?? undefined;
           operationType = operation?.operation;
+          if (operation && !restaurantId) {
+            const args = firstRootFieldArguments(schema, operation, request.variables ?? {});
+            restaurantId = args && restaurantIdArgument(args);
+          }
           for (const named of new Set([span, Sentry.getRootSpan(span)]))
             Sentry.updateSpanName(named, operationName ?? 'anonymous operation');
           if (operationType) span.setAttribute('graphql.operation.type', operationType);
@@ -53,12 +58,6 @@ export function createSentryPlugin(): ApolloServerPlugin<GraphQLContext> {
         },
         async executionDidStart() {
           breadcrumb('execution started');
-          return {
-            willResolveField({ info, args }) {
-              if (info.path.prev || restaurantId) return;
-              restaurantId = restaurantIdArgument(args);
-            },
-          };
         },
         async didEncounterErrors({ errors }) {
           for (const error of errors) {
