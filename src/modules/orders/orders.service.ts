@@ -153,7 +153,10 @@ export function createOrdersService(deps: { prisma: Db; events: EventBus }) {
       const stored = await earlierOrder(input);
       if (stored) return replayedOrder(stored, input);
       if (placement.shortOfStock) return placement.shortOfStock();
-      throw new ConflictError(`Order key "${input.idempotencyKey.slice(0, 128)}" is being used by a request that rolled back: retry.`);
+      // The INSERT met a committed order with this key (it waits for one in progress), gone by the read above.
+      throw new ConflictError(`Order key "${input.idempotencyKey.slice(0, 128)}" was used by an order since deleted: use a new key.`, {
+        field: 'input.idempotencyKey',
+      });
     },
 
     async updateStatus(orderId: string, status: OrderStatus, scope: RequestScope): Promise<Order> {
