@@ -1,6 +1,6 @@
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { needs } from './testkit/needs.js';
+import { whileRowLocked } from './testkit/row-lock.js';
 import { aRestaurant, aUser } from './testkit/seed-builder.js';
 import { countStatements, type Json, startTestServer, type TestServer } from './testkit/test-server.js';
 
@@ -166,97 +166,74 @@ describe('orders', () => {
       headers,
     );
     const orderId: string = placed.body.data.createOrder.id;
-    const other = new pg.Client({ connectionString: inject('databaseUrl') as string });
-    await other.connect();
-    try {
-      // Another request holds the order and confirms it while this cancel (which read PENDING) waits for the row.
-      await other.query('BEGIN');
-      await other.query('SELECT id FROM "Order" WHERE id = $1 FOR UPDATE', [orderId]);
-      const cancel = server.graphql<Json>(updateStatus, { id: orderId, status: 'CANCELLED' }, headers);
-      const waiting = async () =>
-        (
-          await other.query(
-            // Only the backends this connection's lock holds up: other suites share the database.
-            'SELECT count(*)::int AS n FROM pg_stat_activity WHERE pg_backend_pid() = ANY(pg_blocking_pids(pid))',
-          )
-        ).rows[0].n;
-      await expect.poll(waiting, { timeout: 30_000 }).toBe(1);
-      await other.query(`UPDATE "Order" SET status = 'CONFIRMED' WHERE id = $1`, [orderId]);
-      await other.query('COMMIT');
 
-      const refused = (await cancel).body;
-      expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', field: 'status', currentStatus: 'CONFIRMED' });
-      expect((await prisma.order.findUniqueOrThrow({ where: { id: orderId } })).status).toBe('CONFIRMED');
-      expect(await prisma.inventoryAdjustment.count({ where: { orderId, reason: 'ORDER_CANCELLED' } })).toBe(0);
-      expect(await prisma.auditLog.count({ where: { entityId: orderId, action: 'order.status' } })).toBe(0);
-    } finally {
-      await other.end();
-    }
+    // Another request holds the order and confirms it while this cancel (which read PENDING) waits for the row.
+    const { body: refused } = await whileRowLocked(
+      inject('databaseUrl') as string,
+      { table: 'Order', id: orderId },
+      () => server.graphql<Json>(updateStatus, { id: orderId, status: 'CANCELLED' }, headers),
+      async (other) => {
+        await other.query(`UPDATE "Order" SET status = 'CONFIRMED' WHERE id = $1`, [orderId]);
+      },
+    );
+
+    expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', field: 'status', currentStatus: 'CONFIRMED' });
+    expect((await prisma.order.findUniqueOrThrow({ where: { id: orderId } })).status).toBe('CONFIRMED');
+    expect(await prisma.inventoryAdjustment.count({ where: { orderId, reason: 'ORDER_CANCELLED' } })).toBe(0);
+    expect(await prisma.auditLog.count({ where: { entityId: orderId, action: 'order.status' } })).toBe(0);
   });
 
   it('answers CONFLICT, writing nothing, when a menu item is deleted between the menu read and the INSERT', async (ctx) => {
     needs(ctx, 'postgres');
     const { restaurant, first, headers } = await setUp();
     const prisma = server.infra.db.prisma;
-    const other = new pg.Client({ connectionString: inject('databaseUrl') as string });
-    await other.connect();
-    try {
-      // The INSERT's foreign-key check waits for the restaurant row this connection holds; meanwhile the item goes.
-      await other.query('BEGIN');
-      await other.query('SELECT id FROM "Restaurant" WHERE id = $1 FOR UPDATE', [restaurant.id]);
-      const placing = server.graphql<Json>(
-        createOrder,
-        { input: order(restaurant.id, [{ menuItemId: first.id, quantity: 1 }], 'deleted-meanwhile') },
-        headers,
-      );
-      const waiting = async () =>
-        (await other.query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE pg_backend_pid() = ANY(pg_blocking_pids(pid))')).rows[0]
-          .n;
-      await expect.poll(waiting, { timeout: 30_000 }).toBe(1);
-      await other.query('DELETE FROM "MenuItem" WHERE id = $1', [first.id]);
-      await other.query('COMMIT');
 
-      const { body } = await placing;
-      expect(body.errors?.[0]?.extensions?.code).toBe('CONFLICT');
-      expect(body.errors?.[0]?.message).toContain('menu changed');
-      expect(await prisma.order.count({ where: { restaurantId: restaurant.id } })).toBe(0);
-      expect(await prisma.auditLog.count({ where: { restaurantId: restaurant.id, action: 'order.create' } })).toBe(0);
-    } finally {
-      await other.end();
-    }
+    // The INSERT's foreign-key check waits for the restaurant row another connection holds; meanwhile the item goes.
+    const { body } = await whileRowLocked(
+      inject('databaseUrl') as string,
+      { table: 'Restaurant', id: restaurant.id },
+      () =>
+        server.graphql<Json>(
+          createOrder,
+          { input: order(restaurant.id, [{ menuItemId: first.id, quantity: 1 }], 'deleted-meanwhile') },
+          headers,
+        ),
+      async (other) => {
+        await other.query('DELETE FROM "MenuItem" WHERE id = $1', [first.id]);
+      },
+    );
+
+    expect(body.errors?.[0]?.extensions?.code).toBe('CONFLICT');
+    expect(body.errors?.[0]?.message).toContain('menu changed');
+    expect(await prisma.order.count({ where: { restaurantId: restaurant.id } })).toBe(0);
+    expect(await prisma.auditLog.count({ where: { restaurantId: restaurant.id, action: 'order.create' } })).toBe(0);
   });
 
   it('answers CONFLICT, writing nothing, when a stock item its recipe uses is deleted while the order waits for it', async (ctx) => {
     needs(ctx, 'postgres');
     const { restaurant, first, headers, flour } = await setUp();
     const prisma = server.infra.db.prisma;
-    const other = new pg.Client({ connectionString: inject('databaseUrl') as string });
-    await other.connect();
-    try {
-      // The placement's stock lock waits for the row this connection holds; meanwhile the recipe line and the item go.
-      await other.query('BEGIN');
-      await other.query('SELECT id FROM "InventoryItem" WHERE id = $1 FOR UPDATE', [flour.id]);
-      const placing = server.graphql<Json>(
-        createOrder,
-        { input: order(restaurant.id, [{ menuItemId: first.id, quantity: 1 }], 'stock-deleted-meanwhile') },
-        headers,
-      );
-      const waiting = async () =>
-        (await other.query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE pg_backend_pid() = ANY(pg_blocking_pids(pid))')).rows[0]
-          .n;
-      await expect.poll(waiting, { timeout: 30_000 }).toBe(1);
-      await other.query('DELETE FROM "MenuItemIngredient" WHERE "inventoryItemId" = $1', [flour.id]);
-      await other.query('DELETE FROM "InventoryItem" WHERE id = $1', [flour.id]);
-      await other.query('COMMIT');
 
-      const { body } = await placing;
-      expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', inventoryItemId: flour.id });
-      expect(body.errors?.[0]?.message).toContain('deleted meanwhile');
-      expect(await prisma.order.count({ where: { restaurantId: restaurant.id } })).toBe(0);
-      expect(await prisma.auditLog.count({ where: { restaurantId: restaurant.id, action: 'order.create' } })).toBe(0);
-    } finally {
-      await other.end();
-    }
+    // The placement's stock lock waits for the row another connection holds; meanwhile the recipe line and the item go.
+    const { body } = await whileRowLocked(
+      inject('databaseUrl') as string,
+      { table: 'InventoryItem', id: flour.id },
+      () =>
+        server.graphql<Json>(
+          createOrder,
+          { input: order(restaurant.id, [{ menuItemId: first.id, quantity: 1 }], 'stock-deleted-meanwhile') },
+          headers,
+        ),
+      async (other) => {
+        await other.query('DELETE FROM "MenuItemIngredient" WHERE "inventoryItemId" = $1', [flour.id]);
+        await other.query('DELETE FROM "InventoryItem" WHERE id = $1', [flour.id]);
+      },
+    );
+
+    expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', inventoryItemId: flour.id });
+    expect(body.errors?.[0]?.message).toContain('deleted meanwhile');
+    expect(await prisma.order.count({ where: { restaurantId: restaurant.id } })).toBe(0);
+    expect(await prisma.auditLog.count({ where: { restaurantId: restaurant.id, action: 'order.create' } })).toBe(0);
   });
 
   it('refuses an idempotency key reused for a different order with IDEMPOTENCY_KEY_REUSED, writing nothing', async () => {

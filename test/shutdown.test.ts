@@ -10,6 +10,7 @@ import { freePort, waitFor } from './testkit/free-port.js';
 import { connectGraphqlWs } from './testkit/graphql-ws-client.js';
 import { exitCode, startMain, waitUntilReady } from './testkit/main-process.js';
 import { needs } from './testkit/needs.js';
+import { backendsHeldUp } from './testkit/row-lock.js';
 import { aRestaurant, aUser } from './testkit/seed-builder.js';
 import { type Json, testPassword } from './testkit/test-server.js';
 
@@ -185,14 +186,7 @@ describe('SIGTERM under write load (src/main.ts)', () => {
         headers,
         hangUp.signal,
       ).catch((error: unknown) => error);
-      const blocked = async () =>
-        (
-          await locker.query(
-            // Only the backends this connection's lock holds up: other suites share the database.
-            'SELECT count(*)::int AS n FROM pg_stat_activity WHERE pg_backend_pid() = ANY(pg_blocking_pids(pid))',
-          )
-        ).rows[0].n;
-      await expect.poll(blocked, { timeout: 30_000 }).toBe(1);
+      await expect.poll(() => backendsHeldUp(locker), { timeout: 30_000 }).toBe(1);
       hangUp.abort();
       expect(await abandoned).toBeInstanceOf(Error);
 
