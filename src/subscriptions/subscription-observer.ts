@@ -1,18 +1,11 @@
 import { unwrapResolverError } from '@apollo/server/errors';
 import type { FastifyBaseLogger } from 'fastify';
-import {
-  type DocumentNode,
-  type ExecutionArgs,
-  type FieldNode,
-  type GraphQLError,
-  type GraphQLSchema,
-  getArgumentValues,
-  getOperationAST,
-} from 'graphql';
+import { type DocumentNode, type ExecutionArgs, type FieldNode, type GraphQLError, type GraphQLSchema, getOperationAST } from 'graphql';
 import { restaurantIdArgument } from '../auth/restaurant-argument.js';
 import type { GraphQLContext } from '../context.js';
 import type { Metrics } from '../infra/metrics.js';
 import type { ErrorTracking } from '../infra/sentry.js';
+import { firstRootFieldArguments } from '../plugins/root-field-arguments.js';
 import { captureOperationError, type OperationDetails } from '../plugins/sentry-capture.js';
 import { isUnexpectedError } from '../plugins/unexpected-error.js';
 
@@ -64,8 +57,9 @@ export function createSubscriptionObserver(deps: { schema: GraphQLSchema; metric
     describe(args: ExecutionArgs, connectionId: string, started: boolean): Operation {
       const context = args.contextValue as GraphQLContext;
       const { viewer } = context;
-      const { operation, field } = rootField(args.document, args.operationName);
+      const { operation } = rootField(args.document, args.operationName);
       const subscription = fieldOf(args.document, args.operationName);
+      const rootArguments = operation ? firstRootFieldArguments(args.schema, operation, args.variableValues ?? {}) : undefined;
       return {
         field: subscription ?? unknownField,
         started: started && subscription !== undefined,
@@ -73,7 +67,7 @@ export function createSubscriptionObserver(deps: { schema: GraphQLSchema; metric
         details: {
           viewer,
           requestId: context.requestId,
-          restaurantId: viewer.kind === 'apiKey' ? viewer.restaurantId : restaurantOf(field, args),
+          restaurantId: viewer.kind === 'apiKey' ? viewer.restaurantId : rootArguments && restaurantIdArgument(rootArguments),
           operationName: operation?.name?.value,
           operationType: operation?.operation,
           breadcrumbs: [{ category: 'graphql', message: 'operation received', timestamp: Date.now() / 1000 }],
@@ -117,14 +111,3 @@ export function createSubscriptionObserver(deps: { schema: GraphQLSchema; metric
 }
 
 export type SubscriptionObserver = ReturnType<typeof createSubscriptionObserver>;
-
-/** The root field's restaurant argument, if it has one (undefined when its arguments are invalid). */
-function restaurantOf(field: FieldNode | undefined, args: ExecutionArgs): string | undefined {
-  const definition = field && args.schema.getSubscriptionType()?.getFields()[field.name.value];
-  if (!field || !definition) return undefined;
-  try {
-    return restaurantIdArgument(getArgumentValues(definition, field, args.variableValues ?? undefined));
-  } catch {
-    return undefined;
-  }
-}
