@@ -11,3 +11,6 @@ export interface RequestScope {
    */
   writes?: Set<string | null>;
 }
+
+/** The signed-in user acting in this request, recorded as actor or creator; null for API keys and the system. */
+export const actorIdOf = (scope: RequestScope): string | null => (scope.viewer.kind === 'user' ? scope.viewer.userId : null);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { RequestScope } from '../../auth/request-scope.js';
+import { actorIdOf, type RequestScope } from '../../auth/request-scope.js';
 import { digestSecret, generateSecret } from '../../auth/secrets.js';
 import type { Viewer } from '../../auth/viewer.js';
 import { NotFoundError, UnauthenticatedError } from '../../errors.js';
@@ -50,7 +50,7 @@ export function createApiKeysService(deps: { prisma: Db; onTouchError: (error: u
             expiresAt: data.expiresAt ?? null,
             keyHash: digestSecret(secret),
             prefix: secret.slice(0, 11),
-            createdById: scope.viewer.kind === 'user' ? scope.viewer.userId : null,
+            createdById: actorIdOf(scope),
           },
         });
         await recordAudit(tx, scope, {

@@ -1,4 +1,4 @@
-import type { RequestScope } from '../../auth/request-scope.js';
+import { actorIdOf, type RequestScope } from '../../auth/request-scope.js';
 import type { Prisma } from '../../generated/prisma/client.js';
 import type { Tx } from '../../infra/db.js';
 
@@ -16,7 +16,7 @@ export function auditRow(scope: RequestScope, entry: AuditEntry) {
   const { viewer } = scope;
   return {
     ...entry,
-    actorId: viewer.kind === 'user' ? viewer.userId : null,
+    actorId: actorIdOf(scope),
     actorApiKeyId: viewer.kind === 'apiKey' ? viewer.apiKeyId : null,
     requestId: scope.requestId,
     ip: scope.ip,

@@ -1,5 +1,5 @@
 import type { Access } from '../../auth/access.js';
-import type { RequestScope } from '../../auth/request-scope.js';
+import { actorIdOf, type RequestScope } from '../../auth/request-scope.js';
 import { ConflictError, ValidationError } from '../../errors.js';
 import type { EventBus } from '../../events/event-bus.js';
 import type { InventoryAdjustment } from '../../generated/prisma/client.js';
@@ -9,7 +9,7 @@ import { recordAudit } from '../audit/audit.service.js';
 import { maxQuantity } from './decimal.js';
 import { authorizeAdjustment } from './inventory-access.js';
 import { adjustInput } from './inventory-inputs.js';
-import { actorIdOf, lockedItem, publishLow } from './inventory-rows.js';
+import { lockedItem, publishLow } from './inventory-rows.js';
 import { crossedReorderThreshold, type StockChange } from './stock.js';
 
 /**

@@ -1,4 +1,3 @@
-import type { RequestScope } from '../../auth/request-scope.js';
 import { NotFoundError } from '../../errors.js';
 import type { EventBus } from '../../events/event-bus.js';
 import type { InventoryItem } from '../../generated/prisma/client.js';
@@ -17,7 +16,6 @@ export async function lockedItem(tx: Tx, inventoryItemId: string) {
 }
 
 /** The user an adjustment is attributed to; null for partner keys. */
-export const actorIdOf = (scope: RequestScope) => (scope.viewer.kind === 'user' ? scope.viewer.userId : null);
 
 /** Publishes `inventoryLow` for the item; call after commit, and only when it crossed its threshold. */
 export const publishLow = (events: EventBus, item: Pick<InventoryItem, 'id' | 'restaurantId'>) =>

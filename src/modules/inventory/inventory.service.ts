@@ -1,4 +1,4 @@
-import type { RequestScope } from '../../auth/request-scope.js';
+import { actorIdOf, type RequestScope } from '../../auth/request-scope.js';
 import { ConflictError, ValidationError } from '../../errors.js';
 import type { EventBus } from '../../events/event-bus.js';
 import type { InventoryItem } from '../../generated/prisma/client.js';
@@ -8,7 +8,7 @@ import { id, parseInput } from '../../validation/validate.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { createInventoryAdjustmentsService } from './inventory-adjustments.service.js';
 import { createItemInput, isLow, itemSnapshot, pageSize, updateItemInput } from './inventory-inputs.js';
-import { actorIdOf, lockedItem, publishLow } from './inventory-rows.js';
+import { lockedItem, publishLow } from './inventory-rows.js';
 
 /** A name already used in the restaurant: CONFLICT naming the field, anything else as Prisma maps it. */
 function mapWriteError(error: unknown, name: string | null | undefined): unknown {

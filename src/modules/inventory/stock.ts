@@ -1,5 +1,5 @@
 import { v7 as uuidv7 } from 'uuid';
-import type { RequestScope } from '../../auth/request-scope.js';
+import { actorIdOf, type RequestScope } from '../../auth/request-scope.js';
 import { ConflictError } from '../../errors.js';
 import { Prisma } from '../../generated/prisma/client.js';
 import type { Db, Tx } from '../../infra/db.js';
@@ -47,7 +47,7 @@ export function stockMove(scope: RequestScope, options: StockMoveOptions) {
   const ids = movements.map((movement) => movement.inventoryItemId);
   const deltas = movements.map((movement) => movement.delta.toString());
   const adjustmentIds = movements.map(() => uuidv7());
-  const actorId = scope.viewer.kind === 'user' ? scope.viewer.userId : null;
+  const actorId = actorIdOf(scope);
   const { restaurantId } = options;
   return {
     movements,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { RequestScope } from '../../auth/request-scope.js';
+import { actorIdOf, type RequestScope } from '../../auth/request-scope.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../errors.js';
 import type { EventBus } from '../../events/event-bus.js';
 import type { Order, OrderStatus } from '../../generated/prisma/client.js';
@@ -118,7 +118,7 @@ export function createOrdersService(deps: { prisma: Db; events: EventBus }) {
           customerName: input.customerName ?? null,
           customerPhone: input.customerPhone ?? null,
           notes: input.notes ?? null,
-          createdById: scope.viewer.kind === 'user' ? scope.viewer.userId : null,
+          createdById: actorIdOf(scope),
           ...totals,
         },
         lines: lines.map((line) => ({

@@ -1,4 +1,5 @@
 import { type Actor, userIdOf } from '../../auth/actor.js';
+import { actorIdOf } from '../../auth/request-scope.js';
 import { ForbiddenError, NotFoundError, ValidationError } from '../../errors.js';
 import type { EventBus } from '../../events/event-bus.js';
 import type { Prisma, Task, TaskStatus } from '../../generated/prisma/client.js';
@@ -61,7 +62,7 @@ export function createTasksService(deps: { prisma: Db; events: EventBus }) {
             priority: input.priority ?? 'MEDIUM',
             dueAt: input.dueAt ?? null,
             assigneeId: input.assigneeId ?? null,
-            createdById: scope.viewer.kind === 'user' ? scope.viewer.userId : null,
+            createdById: actorIdOf(scope),
           },
         });
         await recordAudit(tx, scope, {
