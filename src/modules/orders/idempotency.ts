@@ -1,6 +1,6 @@
 import { AppError, ErrorCode } from '../../errors.js';
 import type { Order, OrderItem } from '../../generated/prisma/client.js';
-import type { OrderModel } from './order-model.js';
+import { type OrderModel, orderWithLines } from './order-model.js';
 
 /** What a createOrder request asks for, after validation (the stored order holds the same values). */
 export interface RequestedOrder {
@@ -42,5 +42,5 @@ export function replayedOrder(stored: Order & { items: OrderItem[] }, requested:
     stored.notes === (requested.notes ?? null);
   if (!same) throw new IdempotencyKeyReusedError(requested.idempotencyKey);
   // The answer carries the lines as stored, so they are not read again.
-  return { ...stored, items: ordered.map((item) => ({ ...item, currency: stored.currency })) };
+  return orderWithLines(stored, ordered);
 }

@@ -11,7 +11,7 @@ import { recordAudit } from '../audit/audit.service.js';
 import { applyStockMovements, crossedReorderThreshold, recipeUsage, type StockChange } from '../inventory/index.js';
 import { replayedOrder } from './idempotency.js';
 import { readOrderMenu } from './order-menu.js';
-import { linesInOrder, type OrderLineModel, type OrderModel } from './order-model.js';
+import { linesInOrder, type OrderLineModel, type OrderModel, orderWithLines } from './order-model.js';
 import { placeOrder } from './order-placement.js';
 import { assertTransition } from './order-status.js';
 import { computeOrderTotals } from './order-totals.js';
@@ -233,12 +233,7 @@ export function createOrdersService(deps: { prisma: Db; events: EventBus }) {
         }),
         withTotalCount ? prisma.order.count({ where }) : null,
       ]);
-      // Lines carry their order's currency, so their prices need no lookup.
-      const orders: OrderModel[] = rows.map((order) =>
-        'items' in order
-          ? { ...order, items: (order.items as OrderLineModel[]).map((line) => ({ ...line, currency: order.currency })) }
-          : order,
-      );
+      const orders: OrderModel[] = rows.map((order) => ('items' in order ? orderWithLines(order, order.items as OrderLineModel[]) : order));
       // Not selected: never serialised, so no count was run.
       return toPage(orders, first, totalCount ?? 0);
     },
