@@ -61,7 +61,8 @@ describe('query plans on a realistically sized data set', () => {
     } finally {
       stop();
     }
-    const onTable = statements.filter((statement) => statement.query.includes(`FROM "public"."${table}"`));
+    // Prisma's statements name the schema; the hand-written ones (the order page) do not.
+    const onTable = statements.filter((statement) => new RegExp(`FROM (?:"public"\\.)?"${table}"`).test(statement.query));
     expect(onTable.length).toBeGreaterThan(0);
     const nodes: PlanNode[] = [];
     for (const statement of onTable) {

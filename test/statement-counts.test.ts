@@ -103,7 +103,7 @@ describe('statements per request', () => {
     const lines = body.data.orders.edges.flatMap((edge: Json) => edge.node.items);
     expect(lines.length).toBeGreaterThanOrEqual(10);
     expect(lines.every((line: Json) => line.menuItem.name && line.lineTotal.currency === 'EUR')).toBe(true);
-    // The page with its lines and their menu items (Prisma's relation joins): nothing for authentication, no count(*).
+    // The page with its lines and their menu items (aggregated as JSON by PostgreSQL): nothing for authentication, no count(*).
     expect(withoutCount).toHaveLength(1);
     expect(withoutCount.some((sql) => /COUNT\(/i.test(sql))).toBe(false);
 

@@ -3,7 +3,7 @@ import { actorIdOf, type RequestScope } from '../../auth/request-scope.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../errors.js';
 import type { EventBus } from '../../events/event-bus.js';
 import type { Order, OrderStatus } from '../../generated/prisma/client.js';
-import { afterCursor, decodeCursor, toPage } from '../../infra/cursor.js';
+import { decodeCursor, toPage } from '../../infra/cursor.js';
 import type { Db } from '../../infra/db.js';
 import { isForeignKeyViolation } from '../../infra/prisma-errors.js';
 import { id, parseInput, text } from '../../validation/validate.js';
@@ -11,7 +11,8 @@ import { recordAudit } from '../audit/audit.service.js';
 import { applyStockMovements, crossedReorderThreshold, recipeUsage, type StockChange } from '../inventory/index.js';
 import { replayedOrder } from './idempotency.js';
 import { readOrderMenu } from './order-menu.js';
-import { linesInOrder, type OrderLineModel, type OrderModel, orderWithLines } from './order-model.js';
+import type { OrderModel } from './order-model.js';
+import { countOrders, readOrderPage } from './order-page.js';
 import { placeOrder } from './order-placement.js';
 import { assertTransition } from './order-status.js';
 import { computeOrderTotals } from './order-totals.js';
@@ -210,30 +211,14 @@ export function createOrdersService(deps: { prisma: Db; events: EventBus }) {
       return order;
     },
 
-    /**
-     * A newest-first page of a restaurant's orders, keyed by (createdAt, id) so pages never skip or repeat;
-     * with `withLines`, one statement (Prisma's relation joins) reads the page with its lines.
-     */
+    /** A newest-first page of a restaurant's orders, with their lines when selected, counted only when asked. */
     async list(restaurantId: string, { withTotalCount = true, withLines = null, ...filters }: OrderFilters) {
       const { first, after, status, from, to } = parseInput(listOrdersInput, filters, 'args') as OrderFilters;
-      const where = {
-        restaurantId,
-        ...(status ? { status } : {}),
-        ...(from || to ? { createdAt: { ...(from ? { gte: from } : {}), ...(to ? { lt: to } : {}) } } : {}),
-      };
-      const cursor = after ? decodeCursor(after) : null;
-      const [rows, totalCount] = await Promise.all([
-        prisma.order.findMany({
-          where: cursor ? { AND: [where, afterCursor(cursor)] } : where,
-          orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-          take: first + 1,
-          ...(withLines
-            ? { include: { items: { orderBy: linesInOrder, ...(withLines.menuItems ? { include: { menuItem: true } } : {}) } } }
-            : {}),
-        }),
-        withTotalCount ? prisma.order.count({ where }) : null,
+      const query = { restaurantId, status, from, to };
+      const [orders, totalCount] = await Promise.all([
+        readOrderPage(prisma, { ...query, after: after ? decodeCursor(after) : null, take: first + 1, withLines }),
+        withTotalCount ? countOrders(prisma, query) : null,
       ]);
-      const orders: OrderModel[] = rows.map((order) => ('items' in order ? orderWithLines(order, order.items as OrderLineModel[]) : order));
       // Not selected: never serialised, so no count was run.
       return toPage(orders, first, totalCount ?? 0);
     },
