@@ -16,7 +16,7 @@ export interface OrderPageQuery {
 }
 
 /** The conditions of a restaurant's order list, shared by its page and its count. */
-export function orderListConditions({ restaurantId, status, from, to }: Pick<OrderPageQuery, 'restaurantId' | 'status' | 'from' | 'to'>) {
+function orderListConditions({ restaurantId, status, from, to }: Pick<OrderPageQuery, 'restaurantId' | 'status' | 'from' | 'to'>) {
   return Prisma.sql`o."restaurantId" = ${restaurantId}
     ${status ? Prisma.sql`AND o.status = ${status}::"OrderStatus"` : Prisma.empty}
     ${from ? Prisma.sql`AND o."createdAt" >= ${from}` : Prisma.empty}
