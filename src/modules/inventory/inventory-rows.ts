@@ -15,8 +15,6 @@ export async function lockedItem(tx: Tx, inventoryItemId: string) {
   return item;
 }
 
-/** The user an adjustment is attributed to; null for partner keys. */
-
 /** Publishes `inventoryLow` for the item; call after commit, and only when it crossed its threshold. */
 export const publishLow = (events: EventBus, item: Pick<InventoryItem, 'id' | 'restaurantId'>) =>
   events.publish({ type: 'inventoryLow', restaurantId: item.restaurantId, inventoryItemId: item.id });
