@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import Fastify from 'fastify';
 import pg from 'pg';
+import { ordersPageStatement } from './orders-statement.js';
 
 interface Settings {
   port: number;
@@ -26,21 +27,9 @@ const app = Fastify({ logger: false });
 app.post('/menu', (_request, reply) => reply.type(settings.contentType).send(menuPost));
 app.get('/menu', (_request, reply) => reply.type(settings.contentType).send(menuGet));
 
-/** The manager's orders page with lines and menu items, built by PostgreSQL in one statement. */
-const ordersPage = `
-  SELECT json_build_object('data', json_build_object('orders', json_build_object('edges', COALESCE(json_agg(json_build_object('node',
-    json_build_object('id', o.id, 'status', o.status, 'total', json_build_object('amount', o."totalAmount", 'currency', o.currency),
-      'items', (SELECT COALESCE(json_agg(json_build_object('name', i.name, 'quantity', i.quantity,
-                  'lineTotal', json_build_object('amount', i."lineTotalAmount", 'currency', o.currency),
-                  'menuItem', CASE WHEN m.id IS NULL THEN NULL ELSE json_build_object('id', m.id, 'name', m.name) END)
-                ORDER BY i.position, i.id), '[]')
-                FROM "OrderItem" i LEFT JOIN "MenuItem" m ON m.id = i."menuItemId" WHERE i."orderId" = o.id)))
-    ORDER BY o."createdAt" DESC, o.id DESC), '[]'))))::text AS body
-  FROM (SELECT * FROM "Order" WHERE "restaurantId" = $1 ORDER BY "createdAt" DESC, id DESC LIMIT $2) o`;
-
 app.post('/orders', async (request, reply) => {
   const { restaurantId, first } = request.body as { restaurantId: string; first: number };
-  const { rows } = await pool.query<{ body: string }>(ordersPage, [restaurantId, first]);
+  const { rows } = await pool.query<{ body: string }>(ordersPageStatement, [restaurantId, first]);
   return reply.type('application/json').send((rows[0] as { body: string }).body);
 });
 

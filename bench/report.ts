@@ -19,6 +19,8 @@ export interface Workload {
   maxP95Ms?: number;
   /** Target: at most this many SQL statements per request. */
   maxSql?: number;
+  /** Not Servio: a reference measured beside the ceiling (its row has no target). */
+  reference?: boolean;
 }
 
 export const median = (values: number[]) => {
@@ -68,7 +70,17 @@ export function evaluate(workload: Workload) {
     servio: workload.servio.map((run) => Math.round(run.rps)),
     ceiling: workload.ceiling?.map((run) => Math.round(run.rps)),
   };
-  return { name: workload.name, ceilingName: workload.ceilingName, servio, ceiling, ratio, perRound, target: checks.join(', '), pass };
+  return {
+    name: workload.name,
+    ceilingName: workload.ceilingName,
+    servio,
+    ceiling,
+    ratio,
+    perRound,
+    target: workload.reference ? 'none (the stack’s own limit)' : checks.join(', '),
+    pass,
+    reference: workload.reference === true,
+  };
 }
 
 export type Evaluation = ReturnType<typeof evaluate>;
@@ -86,7 +98,7 @@ export function markdownTable(evaluations: Evaluation[]): string {
       e.ceiling ? `${e.ceilingName}: ${fixed(e.ceiling.rps)} req/s, p95 ${fixed(e.ceiling.p95)} ms` : '–',
       e.ratio === undefined ? '–' : `${e.ratio.toFixed(2)}×`,
       e.target,
-      e.pass ? 'pass' : '**fail**',
+      e.reference ? 'reference' : e.pass ? 'pass' : '**fail**',
     ].join(' | '),
   );
   return [

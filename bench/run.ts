@@ -151,6 +151,7 @@ async function main() {
   const ceilingPort = await freePort();
   const tmp = mkdtempSync(join(tmpdir(), 'servio-bench-'));
   let ceiling: ReturnType<typeof forkBench> | undefined;
+  let bareApollo: ReturnType<typeof forkBench> | undefined;
   const worker = forkBench('./load-worker.ts');
   try {
     await waitFor(`${base}/health/ready`, server.child, server.output);
@@ -206,14 +207,29 @@ async function main() {
     ]);
     await new Promise((resolve) => ceiling?.once('message', resolve));
     const ceilingBase = `http://127.0.0.1:${ceilingPort}`;
+    const bareApolloPort = await freePort();
+    bareApollo = forkBench('./bare-apollo-server.ts', [JSON.stringify({ port: bareApolloPort, databaseUrl, poolSize })], {
+      NODE_ENV: 'production',
+    });
+    await new Promise((resolve) => bareApollo?.once('message', resolve));
+    const bareApolloBase = `http://127.0.0.1:${bareApolloPort}`;
 
-    // The ceiling's nested read must be the same data as Servio's (which adds extensions.cost).
-    const ordersBodies: Record<number, { servio: string; ceiling: string }> = {};
+    // The ceiling's and the bare-Apollo reference's nested reads must be the same data as Servio's (which adds extensions.cost).
+    const ordersBodies: Record<number, { servio: string; ceiling: string; bareApollo: string }> = {};
     for (const first of [20, 100]) {
-      const servio = await post(
-        { query: ordersQuery, variables: { restaurantId: data.readRestaurantId, first } },
-        { authorization: manager },
-      );
+      const query = { query: ordersQuery, variables: { restaurantId: data.readRestaurantId, first } };
+      const servio = await post(query, { authorization: manager });
+      const bareApolloAnswer = await (
+        await fetch(`${bareApolloBase}/graphql`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(query),
+        })
+      ).text();
+      if (!isDeepStrictEqual(JSON.parse(servio.text).data, JSON.parse(bareApolloAnswer).data))
+        throw new Error(
+          `orders(first: ${first}): Servio and bare Apollo disagree at ${firstDifference(JSON.parse(servio.text).data, JSON.parse(bareApolloAnswer).data)}`,
+        );
       const hand = await (
         await fetch(`${ceilingBase}/orders`, {
           method: 'POST',
@@ -225,7 +241,7 @@ async function main() {
         throw new Error(
           `orders(first: ${first}): Servio and the hand-written statement disagree at ${firstDifference(JSON.parse(servio.text).data, JSON.parse(hand).data)}`,
         );
-      ordersBodies[first] = { servio: servio.text, ceiling: hand };
+      ordersBodies[first] = { servio: servio.text, ceiling: hand, bareApollo: bareApolloAnswer };
     }
 
     const json = { 'content-type': 'application/json' };
@@ -236,7 +252,11 @@ async function main() {
       keyPrefix: prefix,
       ceiling: ceilingSide,
     });
-    const pair = (servio: Omit<LoadSpec, 'durationSeconds'>, hand?: Omit<LoadSpec, 'durationSeconds'>) => ({ servio, hand });
+    const pair = (
+      servio: Omit<LoadSpec, 'durationSeconds'>,
+      hand: Omit<LoadSpec, 'durationSeconds'>,
+      bareApollo?: Omit<LoadSpec, 'durationSeconds'>,
+    ) => ({ servio, hand, bareApollo });
     // The ceilings get the same requests as Servio (Fastify parses the POST's JSON body too) and answer the same bytes.
     const menuPostSpec: Omit<LoadSpec, 'durationSeconds'> = {
       url: `${base}/graphql`,
@@ -275,6 +295,14 @@ async function main() {
               body: JSON.stringify({ restaurantId: data.readRestaurantId, first }),
               connections: 16,
               expect: { exact: ordersBodies[first]?.ceiling as string },
+            },
+            {
+              url: `${bareApolloBase}/graphql`,
+              method: 'POST',
+              headers: json,
+              body: JSON.stringify({ query: ordersQuery, variables: { restaurantId: data.readRestaurantId, first } }),
+              connections: 16,
+              expect: { exact: ordersBodies[first]?.bareApollo as string },
             },
           ),
         ]),
@@ -334,31 +362,55 @@ async function main() {
       orders: orders(`r${sequence++}-${ceilingSide ? 'hand' : 'servio'}`, ceilingSide),
     });
 
-    const runs = [
+    // Beside each nested read, the same measure of bare Apollo: how close any Apollo + graphql-js server gets.
+    const bareApolloRun = (key: string, first: number) => {
+      const nested = workloads[first === 20 ? 2 : 3] as Workload;
+      const workload: Workload = {
+        name: `reference: bare Apollo over the statement, first: ${first}`,
+        ceilingName: nested.ceilingName,
+        servio: [],
+        ceiling: nested.ceiling,
+        reference: true,
+      };
+      return { workload, spec: () => specs[key]?.bareApollo as LoadSpec };
+    };
+    const runs: Array<{
+      workload: Workload;
+      servio: () => Omit<LoadSpec, 'durationSeconds'>;
+      ceiling: () => Omit<LoadSpec, 'durationSeconds'>;
+      bareApollo?: ReturnType<typeof bareApolloRun>;
+    }> = [
       ...['menuPost', 'menuGet', 'orders20', 'orders100'].map((key, index) => ({
         workload: workloads[index] as Workload,
         servio: () => specs[key]?.servio as LoadSpec,
         ceiling: () => specs[key]?.hand as LoadSpec,
+        bareApollo: key === 'orders20' ? bareApolloRun(key, 20) : key === 'orders100' ? bareApolloRun(key, 100) : undefined,
       })),
       { workload: workloads[4] as Workload, servio: () => ordersSpec(50, false), ceiling: () => ordersSpec(50, true) },
-      // The ceiling here is the floor for the p95 target: the same 200 connections on the hand-written transaction.
+      // The ceiling here is the bareApollo for the p95 target: the same 200 connections on the hand-written transaction.
       { workload: workloads[5] as Workload, servio: () => ordersSpec(200, false), ceiling: () => ordersSpec(200, true) },
     ].filter((run) => only === undefined || run.workload.name.includes(only));
     if (runs.length === 0) throw new Error(`--only ${only}: no workload's name contains it`);
 
     console.log(`bench: warming up, then ${rounds} interleaved rounds of ${seconds} s per target…`);
-    for (const run of runs.slice(0, 5)) await ask(worker, { ...run.servio(), durationSeconds: 1 });
+    for (const run of runs.slice(0, 5)) {
+      await ask(worker, { ...run.servio(), durationSeconds: 1 });
+      if (run.bareApollo) await ask(worker, { ...run.bareApollo.spec(), durationSeconds: 1 });
+    }
     const serverPid = server.child.pid as number;
     const ceilingPid = ceiling.pid as number;
+    const bareApolloPid = bareApollo.pid as number;
     for (let round = 0; round < rounds; round++) {
       for (const run of runs) {
         run.workload.servio.push(await measure(run.servio(), serverPid, true));
         run.workload.ceiling?.push(await measure(run.ceiling(), ceilingPid, false));
+        if (run.bareApollo) run.bareApollo.workload.servio.push(await measure(run.bareApollo.spec(), bareApolloPid, false));
       }
       console.log(`bench: round ${round + 1}/${rounds} done`);
     }
 
-    const evaluations = runs.map((run) => evaluate(run.workload));
+    const evaluations = runs.flatMap((run) => [run.workload, ...(run.bareApollo ? [run.bareApollo.workload] : [])]).map(evaluate);
+    const targets = evaluations.filter((evaluation) => !evaluation.reference);
     const result = {
       date: new Date().toISOString(),
       quick,
@@ -371,13 +423,18 @@ async function main() {
       durationSeconds: Math.round((Date.now() - started) / 1000),
     };
     const table = markdownTable(evaluations);
+    // Servio beside the reference: the share of the stack's own limit it keeps after its auth, limits and metrics.
+    const againstBareApollo = runs
+      .flatMap((run) => (run.bareApollo ? [[evaluate(run.workload), evaluate(run.bareApollo.workload)] as const] : []))
+      .map(([nested, bare]) => `${nested.name}: ${(nested.servio.rps / bare.servio.rps).toFixed(2)}× bare Apollo`);
+    const note = againstBareApollo.length ? `\n\nServio against bare Apollo over the same statement: ${againstBareApollo.join('; ')}.` : '';
     mkdirSync(join(root, 'bench/results'), { recursive: true });
     writeFileSync(join(root, 'bench/results/latest.json'), `${JSON.stringify(result, null, 2)}\n`);
     writeFileSync(
       join(root, 'bench/results/latest.md'),
       `# Servio benchmark (${result.date}${quick ? ', --quick' : ''})\n\n${rounds} interleaved rounds × ${seconds} s per target; medians. ` +
         `Load average at the end: ${result.machine.loadAverage.map((value) => value.toFixed(1)).join(', ')} on ${result.machine.cpus} cores. ` +
-        `RSS: Servio ${result.rssMb.servioAtStart} MB when ready, ${result.rssMb.servio} MB after the run; ceilings ${result.rssMb.ceiling} MB.\n\n${table}\n`,
+        `RSS: Servio ${result.rssMb.servioAtStart} MB when ready, ${result.rssMb.servio} MB after the run; ceilings ${result.rssMb.ceiling} MB.\n\n${table}${note}\n`,
     );
     // In the repository's own format, so a committed result passes `npm run check`.
     execFileSync('npx', ['biome', 'format', '--write', 'bench/results/latest.json', 'bench/results/latest.md'], {
@@ -385,12 +442,13 @@ async function main() {
       stdio: 'ignore',
     });
     console.log(
-      `\n${table}\n\nRSS: Servio ${result.rssMb.servioAtStart} MB when ready, ${result.rssMb.servio} MB after the run. ${evaluations.filter((e) => e.pass).length}/${evaluations.length} targets met. Results: bench/results/latest.{json,md} (${result.durationSeconds} s)`,
+      `\n${table}${note}\n\nRSS: Servio ${result.rssMb.servioAtStart} MB when ready, ${result.rssMb.servio} MB after the run. ${targets.filter((e) => e.pass).length}/${targets.length} targets met. Results: bench/results/latest.{json,md} (${result.durationSeconds} s)`,
     );
     process.exitCode = 0;
   } finally {
     worker.disconnect();
     ceiling?.kill('SIGTERM');
+    bareApollo?.kill('SIGTERM');
     server.child.kill('SIGTERM');
     await new Promise((resolve) => server.child.once('exit', resolve));
     redis.disconnect();

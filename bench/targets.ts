@@ -60,9 +60,10 @@ export function startServer(nodeOptions: string[], env: Record<string, string>):
 }
 
 /** A TypeScript module of bench/ in a child process with an IPC channel. */
-export function forkBench(module: string, args: string[] = []): ChildProcess {
+export function forkBench(module: string, args: string[] = [], env: Record<string, string> = {}): ChildProcess {
   return fork(fileURLToPath(new URL(module, import.meta.url)), args, {
     execArgv: ['--import', 'tsx'],
+    env: { ...process.env, ...env },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
 }
