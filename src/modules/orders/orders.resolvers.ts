@@ -2,7 +2,8 @@ import type { GraphQLResolveInfo } from 'graphql';
 import type { GraphQLContext } from '../../context.js';
 import { NotFoundError } from '../../errors.js';
 import type { Resolvers } from '../../generated/graphql.js';
-import type { OrderLineModel } from './order-model.js';
+import type { MenuItem } from '../../generated/prisma/client.js';
+import type { OrderLineModel, OrderModel } from './order-model.js';
 import type { OrderFilters } from './orders.service.js';
 import { ordersSubscriptions } from './orders.subscriptions.js';
 import { selectsField } from './selects-field.js';
@@ -19,8 +20,24 @@ function priced(amount: number, line: OrderLineModel, { loaders }: GraphQLContex
 }
 
 /**
- * A page of a restaurant's orders, reading along what its selection asks for (the count, the lines); the
- * listed orders seed the per-request loader, so their lines resolve without reloading them.
+ * Each line's menu item, attached as a plain value: one loader call for the page's distinct items (a second
+ * statement, or none when the request has read them), not a promise per line for graphql-js to await.
+ */
+async function attachMenuItems(orders: readonly OrderModel[], { loaders }: GraphQLContext) {
+  const lines = orders.flatMap((order) => order.items ?? []);
+  const ids = [...new Set(lines.flatMap((line) => (line.menuItemId ? [line.menuItemId] : [])))];
+  const items = await loaders.menuItemById.loadMany(ids);
+  const byId = new Map<string, MenuItem | null>();
+  items.forEach((item, index) => {
+    if (item instanceof Error) throw item;
+    byId.set(ids[index] as string, item);
+  });
+  for (const line of lines) line.menuItem = line.menuItemId ? (byId.get(line.menuItemId) ?? null) : null;
+}
+
+/**
+ * A page of a restaurant's orders, reading along what its selection asks for (the count, the lines, their
+ * menu items); the listed orders seed the per-request loader, so their lines resolve without reloading them.
  */
 async function ordersPage(
   restaurantId: string,
@@ -31,11 +48,11 @@ async function ordersPage(
   const page = await context.services.orders.list(restaurantId, {
     ...filters,
     withTotalCount: selectsField(info, 'totalCount'),
-    withLines: selectsField(info, 'edges', 'node', 'items')
-      ? { menuItems: selectsField(info, 'edges', 'node', 'items', 'menuItem') }
-      : null,
+    withLines: selectsField(info, 'edges', 'node', 'items'),
   });
-  for (const { node } of page.edges) context.loaders.orderById.prime(node.id, node);
+  const nodes = page.edges.map((edge) => edge.node);
+  if (selectsField(info, 'edges', 'node', 'items', 'menuItem')) await attachMenuItems(nodes, context);
+  for (const node of nodes) context.loaders.orderById.prime(node.id, node);
   return page;
 }
 

@@ -55,8 +55,8 @@ export interface OrderFilters {
   after?: string | null;
   /** Count the matching orders (a second statement) only when the caller selected `totalCount`. */
   withTotalCount?: boolean;
-  /** Read each order's lines (and their menu items) in the page's own statement, when the caller selected them. */
-  withLines?: { menuItems: boolean } | null;
+  /** Read each order's lines in the page's own statement, when the caller selected them. */
+  withLines?: boolean;
 }
 
 const auditSnapshot = (order: Order) => ({ status: order.status, totalAmount: order.totalAmount, currency: order.currency });
@@ -212,7 +212,7 @@ export function createOrdersService(deps: { prisma: Db; events: EventBus }) {
     },
 
     /** A newest-first page of a restaurant's orders, with their lines when selected, counted only when asked. */
-    async list(restaurantId: string, { withTotalCount = true, withLines = null, ...filters }: OrderFilters) {
+    async list(restaurantId: string, { withTotalCount = true, withLines = false, ...filters }: OrderFilters) {
       const { first, after, status, from, to } = parseInput(listOrdersInput, filters, 'args') as OrderFilters;
       const query = { restaurantId, status, from, to };
       const [orders, totalCount] = await Promise.all([
