@@ -453,7 +453,8 @@ describe('orders', () => {
   });
 
   it("answers a page's orders, lines and menu items (the page, then its menu items) exactly as each order's own loaders do", async () => {
-    const { restaurant, first, second, headers } = await setUp({ role: 'MANAGER' });
+    const { restaurant, categories, first, second, headers } = await setUp({ role: 'MANAGER' });
+    const third = categories[0]?.items[2] as { id: string };
     const placed = await server.graphql<Json>(
       createOrder,
       {
@@ -461,6 +462,7 @@ describe('orders', () => {
           ...order(restaurant.id, [
             { menuItemId: second.id, quantity: 3, note: 'well done' },
             { menuItemId: first.id, quantity: 1 },
+            { menuItemId: third.id, quantity: 2 },
           ]),
           customerName: 'Grace',
           customerPhone: '+1 555 0100',
@@ -472,6 +474,9 @@ describe('orders', () => {
     const id = placed.body.data.createOrder.id as string;
     await server.graphql(updateStatus, { id, status: 'CANCELLED' }, headers);
     await server.infra.db.prisma.menuItem.update({ where: { id: first.id }, data: { description: 'Stone-baked' } });
+    // A line whose menu item has since been deleted keeps its snapshot and answers a null menu item.
+    const deleted = await server.graphql<Json>('mutation($id: ID!) { deleteMenuItem(id: $id) { id } }', { id: third.id }, headers);
+    expect(deleted.body.errors).toBeUndefined();
     const fields = `id status idempotencyKey notes customerName customerPhone createdAt updatedAt completedAt cancelledAt
       subtotal { amount currency } tax { amount currency } total { amount currency }
       items { id name quantity note unitPrice { amount currency } lineTotal { amount currency }
@@ -488,7 +493,10 @@ describe('orders', () => {
 
     expect(own.body.errors).toBeUndefined();
     expect(paged.body.errors).toBeUndefined();
-    expect(own.body.data.order).toMatchObject({ customerPhone: '+1 555 0100', items: [{ note: 'well done' }, { note: null }] });
+    expect(own.body.data.order).toMatchObject({
+      customerPhone: '+1 555 0100',
+      items: [{ note: 'well done' }, { note: null }, { quantity: 2, menuItem: null }],
+    });
     expect(own.body.data.order.items[1].menuItem.description).toBe('Stone-baked');
     expect(paged.body.data.orders.edges).toEqual([{ node: own.body.data.order }]);
   });
