@@ -409,7 +409,12 @@ async function main() {
       console.log(`bench: round ${round + 1}/${rounds} done`);
     }
 
-    const evaluations = runs.flatMap((run) => [run.workload, ...(run.bareApollo ? [run.bareApollo.workload] : [])]).map(evaluate);
+    const evaluated = runs.map((run) => ({ own: evaluate(run.workload), reference: run.bareApollo && evaluate(run.bareApollo.workload) }));
+    const evaluations = evaluated.flatMap(({ own, reference }) => (reference ? [own, reference] : [own]));
+    // Servio beside the reference: the share of the stack's own limit it keeps with its auth, limits and metrics on.
+    const againstBareApollo = Object.fromEntries(
+      evaluated.flatMap(({ own, reference }) => (reference ? [[own.name, own.servio.rps / reference.servio.rps]] : [])),
+    );
     const targets = evaluations.filter((evaluation) => !evaluation.reference);
     const result = {
       date: new Date().toISOString(),
@@ -420,14 +425,12 @@ async function main() {
       machine: { cpus: (await import('node:os')).cpus().length, loadAverage: (await import('node:os')).loadavg() },
       rssMb: { servioAtStart: rssAtStart, servio: rssMb(serverPid), ceiling: rssMb(ceilingPid) },
       evaluations,
+      againstBareApollo,
       durationSeconds: Math.round((Date.now() - started) / 1000),
     };
     const table = markdownTable(evaluations);
-    // Servio beside the reference: the share of the stack's own limit it keeps after its auth, limits and metrics.
-    const againstBareApollo = runs
-      .flatMap((run) => (run.bareApollo ? [[evaluate(run.workload), evaluate(run.bareApollo.workload)] as const] : []))
-      .map(([nested, bare]) => `${nested.name}: ${(nested.servio.rps / bare.servio.rps).toFixed(2)}× bare Apollo`);
-    const note = againstBareApollo.length ? `\n\nServio against bare Apollo over the same statement: ${againstBareApollo.join('; ')}.` : '';
+    const shares = Object.entries(againstBareApollo).map(([name, share]) => `${name}: ${share.toFixed(2)}× bare Apollo`);
+    const note = shares.length ? `\n\nServio against bare Apollo over the same statement: ${shares.join('; ')}.` : '';
     mkdirSync(join(root, 'bench/results'), { recursive: true });
     writeFileSync(join(root, 'bench/results/latest.json'), `${JSON.stringify(result, null, 2)}\n`);
     writeFileSync(
