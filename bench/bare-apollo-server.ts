@@ -9,6 +9,7 @@ import fastifyApollo from '@as-integrations/fastify';
 import Fastify from 'fastify';
 import pg from 'pg';
 import { ordersPageStatement } from './orders-statement.js';
+import { serveForBench } from './targets.js';
 
 interface Settings {
   port: number;
@@ -41,12 +42,4 @@ const apollo = new ApolloServer({ typeDefs, resolvers });
 await apollo.start();
 const app = Fastify({ logger: false });
 await app.register(fastifyApollo(apollo));
-await app.listen({ host: '127.0.0.1', port: settings.port });
-process.send?.({ ready: true });
-process.on('SIGTERM', () => {
-  void app
-    .close()
-    .then(() => apollo.stop())
-    .then(() => pool.end())
-    .then(() => process.exit(0));
-});
+await serveForBench(app, settings.port, () => apollo.stop().then(() => pool.end()));

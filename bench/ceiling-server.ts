@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import Fastify from 'fastify';
 import pg from 'pg';
 import { ordersPageStatement } from './orders-statement.js';
+import { serveForBench } from './targets.js';
 
 interface Settings {
   port: number;
@@ -116,11 +117,4 @@ app.post('/order', async (request, reply) => {
   }
 });
 
-await app.listen({ host: '127.0.0.1', port: settings.port });
-process.send?.({ ready: true });
-process.on('SIGTERM', () => {
-  void app
-    .close()
-    .then(() => pool.end())
-    .then(() => process.exit(0));
-});
+await serveForBench(app, settings.port, () => pool.end());

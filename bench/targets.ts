@@ -2,6 +2,7 @@ import { type ChildProcess, fork, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import type { FastifyInstance } from 'fastify';
 
 export const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -75,4 +76,19 @@ export async function ask<T>(child: ChildProcess, message: unknown): Promise<T> 
   const [reply] = (await answer) as [{ result?: T; error?: string }];
   if (reply.error) throw new Error(reply.error);
   return reply.result as T;
+}
+
+/**
+ * In a bench server forked by `forkBench`: listens, tells the parent it is ready, and on SIGTERM closes the
+ * HTTP server, then what it used (`closeAfter`), and exits.
+ */
+export async function serveForBench(app: FastifyInstance, port: number, closeAfter: () => Promise<unknown>): Promise<void> {
+  await app.listen({ host: '127.0.0.1', port });
+  process.send?.({ ready: true });
+  process.on('SIGTERM', () => {
+    void app
+      .close()
+      .then(closeAfter)
+      .then(() => process.exit(0));
+  });
 }
